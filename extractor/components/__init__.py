@@ -1,0 +1,1 @@
+"""The pipeline's components: one tagger per label and the resolver that merges them."""

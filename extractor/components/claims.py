@@ -1,0 +1,225 @@
+"""NUMERIC_CLAIM: quantities the text asserts as facts, with value, unit and counted.
+
+Candidates are every quantity written in digits or words, with currency,
+scale ("million", "bn", "m"), percentage, fold and range markers, the
+approximator before it ("more than", "in excess of") and the counted noun
+after it ("528 arrests"). Each candidate then passes filters that say why a
+number is *not* a claim, in the guidelines' order: figures asked for in a
+question, dates, years and periods, reference numbers (question and column
+numbers, sections, footnote and list markers), limits a law sets, time frames.
+Numbers inside names are left to the resolver, where names win. What the
+filters know (month names, reference words, cue phrases) is data in
+`extractor/data/claims.json`; parsing the number is `extractor.numbers`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.components.base import Match, RuleTagger
+from extractor.knowledge import load_data
+from extractor.labels import NUMERIC_CLAIM
+from extractor.numbers import APPROXIMATORS, NUMBER_WORDS, parse_quantity
+
+
+def _alternation(phrases: list[str] | tuple[str, ...]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s?[½¼¾])?|[½¼¾]"
+_WORD_NUMBER_PARTS = sorted(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"}, key=len, reverse=True)
+_WORDS = (
+    r"(?:" + "|".join(_WORD_NUMBER_PARTS) + r")(?:(?:[\s-]+(?:and\s+)?)(?:" + "|".join(_WORD_NUMBER_PARTS) + r"))*"
+)
+_CURRENCY = r"(?:US\s?\$|[£€$])"
+_SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|m|k)\b|\s(?:thousand)\b)"
+_PERCENT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?percentage\s+points?\b)"
+_CURRENCY_WORDS = r"(?:\s(?:pounds|euros|dollars)\b)"
+_ONE = rf"(?:{_CURRENCY}\s?)?(?:{_DIGITS}|(?i:{_WORDS}))(?:{_SCALE})?(?:{_PERCENT}|{_CURRENCY_WORDS})?"
+_FOLD = r"(?i:(?:" + "|".join(_WORD_NUMBER_PARTS) + r"|\d+)-?fold)\b"
+_APPROXIMATOR = _alternation(APPROXIMATORS)
+_APPROXIMATOR_BEFORE = rf"(?<![\w£€$.,/-])(?:(?P<approx>(?i:{_APPROXIMATOR}))\s+)?"
+_SINGLE = re.compile(
+    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:\s*[-–]\s*|\s+to\s+)(?P<second>{_ONE}))?)"
+    r"(?![\w])"
+)
+_RANGE = re.compile(
+    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?i:between|from)\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
+    r"(?![\w])"
+)
+_HALF = re.compile(rf"(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
+_COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]*)")
+_QUESTION_NUMBER = re.compile(r"[(\[]\d{3,7}[)\]]\s*$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+class ClaimTagger(RuleTagger):
+    label = NUMERIC_CLAIM
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, skip_questions: bool) -> None:
+        super().__init__(nlp, name, spans_key)
+        self.skip_questions = skip_questions
+        data = load_data("claims.json")
+        months = _alternation(data["months"])
+        self._date = re.compile(
+            rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{months})\b|^(?:st|nd|rd|th)\b"
+        )
+        self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
+        self._reference_before = re.compile(rf"(?i:\b(?:{_alternation(data['reference_words'])}))\.?\s*$")
+        self._rule_before = re.compile(rf"(?i:\b(?:{_alternation(data['rule_cues'])}))\s+(?:an?\s+|the\s+)?$")
+        time_units = _alternation(data["time_units"])
+        self._time_unit_after = re.compile(rf"^(?:-|\s)(?i:{time_units})\b")
+        self._hyphen_unit_after = re.compile(rf"^-(?i:{time_units}|strong|point|page|man|member|hour)\b")
+        self._time_frame_before = re.compile(rf"(?i:\b(?:{_alternation(data['time_frame_cues'])}))\s+$")
+        self._up_to_duration = re.compile(rf"^\s*(?i:{time_units})")
+        self._stop_words = frozenset(data["counted_stop_words"])
+        self._ing_nouns = frozenset(data["noun_ing_words"])
+        self._partitive_verbs = frozenset(data["partitive_verbs"])
+
+    def find(self, doc: Doc) -> Iterator[Match]:
+        text = doc.text
+        questions = _question_regions(text) if self.skip_questions else []
+        for start, quantity_start, end, match in _candidates(text):
+            if any(q_start <= start < q_end for q_start, q_end in questions):
+                continue
+            if not self._is_claim(text, match, quantity_start, end):
+                continue
+            end, counted = self._counted(text, end, match)
+            surface = text[start:end]
+            quantity = parse_quantity(surface)
+            if quantity is None:
+                continue
+            attrs = {"value": _plain(quantity.value), "unit": quantity.unit, "counted": counted}
+            yield Match(start, end, attrs)
+
+    def _is_claim(self, text: str, match: re.Match[str], start: int, end: int) -> bool:
+        """False when the context says the number is a date, year, reference, rule or time frame."""
+        first = match.groupdict().get("first") or match.group("quantity")
+        before = text[max(0, start - 40):start]
+        after = text[end:end + 30]
+        bare = first.replace(",", "").strip()
+        has_unit = bool(re.search(r"[£€$%]|per\s?cent|percent|million|billion|bn", match.group("quantity")))
+        is_word = first[:1].isalpha()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"):
+            return False  # footnote marker glued to a word ("Disruptions1") or part of a code
+        if _YEAR.match(bare) and not has_unit and not self._has_counted_noun(text, end):
+            return False
+        second = match.groupdict().get("second")
+        if second and _YEAR.match(bare) and re.fullmatch(r"\d{2}|(?:1[89]|20)\d\d", second.strip()):
+            return False  # a period: "2006-07", "2006 to 2008"
+        if self._date.match(after) or self._month_before.search(before):
+            return False
+        if re.match(r"^\s*(?:am|pm|a\.m\.|p\.m\.|[.:]\d\d\s*(?:am|pm|a\.m\.|p\.m\.|hours))\b", after):
+            return False
+        if re.match(r"^[A-Z]{1,2}\b", after) and not is_word:
+            return False  # "column 75W", "1234WS"
+        if self._reference_before.search(before) and not has_unit:
+            return False
+        if re.search(r"[(\[]\s*$", before) and re.match(r"^\s*[)\]]", after):
+            return False  # "(241516)", "[47253]", list markers "(1)"
+        if self._rule_before.search(before):
+            return False
+        if re.search(r"(?i:up\s+to)\s+$", text[:start]) and self._up_to_duration.match(after):
+            return False  # "up to 14 days": a limit, not a measurement
+        if self._hyphen_unit_after.match(after):
+            return False  # "an eight-year period", "a 45-day reflection period"
+        if self._time_unit_after.match(after) and self._time_frame_before.search(before):
+            return False  # "in the five years", "over the last three years"
+        if _footnote_marker(text, start, bare):
+            return False
+        if is_word and not first.lower().endswith("fold"):
+            return self._word_number_is_claim(text, first, end)
+        return True
+
+    def _has_counted_noun(self, text: str, end: int) -> bool:
+        word = _COUNTED_WORD.match(text, end)
+        return bool(word and self._is_counted_word(word.group(1)))
+
+    def _is_counted_word(self, word: str) -> bool:
+        lowered = word.lower().rstrip("'’")
+        if lowered in self._stop_words:
+            return False
+        if lowered.endswith(("ed", "ing")) and lowered not in self._ing_nouns:
+            return False
+        return True
+
+    def _word_number_is_claim(self, text: str, first: str, end: int) -> bool:
+        """A number in words is a claim with a counted noun, a verb, or "of those"."""
+        if self._has_counted_noun(text, end):
+            return first.lower() != "one" or not re.match(r"\s+(?:of|or|another|way|off)\b", text[end:])
+        if first.lower() in {"one", "no", "none"}:
+            return False
+        following = re.match(r"\s+(\w+)(?:\s+(\w+))?", text[end:end + 30])
+        if following is None:
+            return False
+        word, next_word = following.group(1).lower(), (following.group(2) or "").lower()
+        if word in self._partitive_verbs:
+            return True
+        return word == "of" and next_word in {"those", "these", "them", "whom", "the"}
+
+    def _counted(self, text: str, end: int, match: re.Match[str]) -> tuple[int, str | None]:
+        """Extend the span over the counted noun after it: up to three words, no verb, no name."""
+        if re.search(r"%|per\s?cent|percent", match.group("quantity")):
+            return end, None
+        words: list[str] = []
+        position = end
+        while len(words) < 4:
+            word = _COUNTED_WORD.match(text, position)
+            if word is None or "\n" in text[position:word.start(1)] or not self._is_counted_word(word.group(1)):
+                break
+            if len(words) == 3 and word.group(1) != "old":
+                break
+            words.append(word.group(1))
+            position = word.end()
+        if words and words[-1].endswith(("'", "’")) and len(words) == 1:
+            return end, None
+        return (position, " ".join(words)) if words else (end, None)
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Every quantity in the text, a range before the single numbers inside it."""
+    found = [(m.start(), m.start("quantity"), m.end(), m) for m in _RANGE.finditer(text)]
+    covered = [(start, end) for start, _, end, _ in found]
+    for pattern in (_SINGLE, _HALF):
+        for match in pattern.finditer(text):
+            if not any(start <= match.start("quantity") < end for start, end in covered):
+                found.append((match.start(), match.start("quantity"), match.end(), match))
+    return sorted(found, key=lambda candidate: candidate[0])
+
+
+def _plain(value: float) -> int | float:
+    """Whole numbers as ints, so the JSON says 528 rather than 528.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _footnote_marker(text: str, start: int, bare: str) -> bool:
+    """A small number opening a line followed by a capitalised note ("1 Victims of ...")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip() or not bare.isdigit() or int(bare) > 30:
+        return False
+    rest = text[start + len(bare):start + len(bare) + 3]
+    return bool(re.match(r"^[ .)]\s?[A-Z“\"(]", rest))
+
+
+def _question_regions(text: str) -> list[tuple[int, int]]:
+    """Paragraphs that ask for figures: "To ask ..." and its numbered sub-questions.
+
+    A question paragraph ends at a blank line or at its question number, and
+    numbered parts "(2) what ..." that follow it belong to the question too.
+    """
+    regions = []
+    for match in re.finditer(r"(?m)^[ \t]*(?:To ask|\(\d+\)\s+(?:what|how|whether|if|when|which|why))\b", text):
+        end = text.find("\n", match.end())
+        end = len(text) if end == -1 else end
+        regions.append((match.start(), end))
+    return regions
+
+
+@Language.factory("claim_tagger", default_config={"spans_key": "claim", "skip_questions": True})
+def make_claim_tagger(nlp: Language, name: str, spans_key: str, skip_questions: bool) -> ClaimTagger:
+    return ClaimTagger(nlp, name, spans_key, skip_questions)

@@ -1,0 +1,45 @@
+"""Helpers every tagger shares: the span attribute extension and char-offset spans.
+
+Taggers find their matches on the document's text with patterns, so their
+results are character offsets. spaCy spans must sit on token boundaries; the
+project's tokenizer (`extractor.tokenizer`) puts one wherever a tagger's match
+starts or ends in practice, and where it does not, `make_span` gives no span
+rather than move the offsets: offsets are the product's contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+ATTRS_EXTENSION = "attrs"
+
+
+def register_extensions() -> None:
+    """Register `Span._.attrs`, the guidelines' attributes of a span (idempotent)."""
+    if not Span.has_extension(ATTRS_EXTENSION):
+        Span.set_extension(ATTRS_EXTENSION, default=None)
+
+
+def get_attrs(span: Span) -> dict[str, Any]:
+    """The span's attributes, or an empty dict."""
+    return dict(span._.get(ATTRS_EXTENSION) or {})
+
+
+def set_attrs(span: Span, attrs: dict[str, Any]) -> None:
+    span._.set(ATTRS_EXTENSION, dict(attrs))
+
+
+def make_span(doc: Doc, start: int, end: int, label: str, attrs: dict[str, Any] | None = None) -> Span | None:
+    """A span of `label` on exactly `doc.text[start:end]`, or None.
+
+    None when the range is empty, only whitespace, or does not fall on token
+    boundaries: a span is never stretched or shrunk to fit the tokens.
+    """
+    if start >= end or not doc.text[start:end].strip():
+        return None
+    span = doc.char_span(start, end, label=label)
+    if span is not None and attrs is not None:
+        set_attrs(span, attrs)
+    return span
