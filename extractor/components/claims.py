@@ -45,7 +45,7 @@ _FOLD = r"(?i:(?:" + "|".join(_WORD_NUMBER_PARTS) + r"|\d+)-?fold)\b"
 _APPROXIMATOR = _alternation(APPROXIMATORS)
 _APPROXIMATOR_BEFORE = rf"(?<![\w£€$.,/-])(?:(?P<approx>(?i:{_APPROXIMATOR}))\s+)?"
 _SINGLE = re.compile(
-    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:\s*[-–]\s*|\s+to\s+)(?P<second>{_ONE}))?)"
+    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:[-–]|\s+[-–]\s+|\s+to\s+)(?P<second>{_ONE}))?)"
     r"(?![\w])"
 )
 _RANGE = re.compile(
@@ -53,9 +53,11 @@ _RANGE = re.compile(
     r"(?![\w])"
 )
 _HALF = re.compile(rf"(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
-_COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]*)")
+_COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]+|[A-Z]{2,}s)\b")
 _QUESTION_NUMBER = re.compile(r"[(\[]\d{3,7}[)\]]\s*$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+#: The earlier items of a list of references, so "sections 2 and 3" reads as "sections 3".
+_LIST_BEFORE = re.compile(r"(?:\d+[A-Za-z]?(?:\(\w+\))*\s*(?:,|and|or|to)\s*)+$")
 
 
 class ClaimTagger(RuleTagger):
@@ -118,8 +120,10 @@ class ClaimTagger(RuleTagger):
             return False
         if re.match(r"^[A-Z]{1,2}\b", after) and not is_word:
             return False  # "column 75W", "1234WS"
-        if self._reference_before.search(before) and not has_unit:
-            return False
+        if self._reference_before.search(_LIST_BEFORE.sub("", before)) and not has_unit:
+            return False  # "column 75W", "sections 2 and 3", "Home Office Findings 202"
+        if re.match(r"^/\d", after):
+            return False  # a date or code: "26/02/2021"
         if re.search(r"[(\[]\s*$", before) and re.match(r"^\s*[)\]]", after):
             return False  # "(241516)", "[47253]", list markers "(1)"
         if self._rule_before.search(before):
@@ -144,7 +148,7 @@ class ClaimTagger(RuleTagger):
         lowered = word.lower().rstrip("'’")
         if lowered in self._stop_words:
             return False
-        if lowered.endswith(("ed", "ing")) and lowered not in self._ing_nouns:
+        if lowered.endswith(("ed", "ing", "ly")) and lowered not in self._ing_nouns:
             return False
         return True
 
@@ -198,12 +202,28 @@ def _plain(value: float) -> int | float:
 
 
 def _footnote_marker(text: str, start: int, bare: str) -> bool:
-    """A small number opening a line followed by a capitalised note ("1 Victims of ...")."""
+    """A number that labels a note, paragraph or section rather than counting anything.
+
+    "1 Victims of ..." (a footnote), "1.2 Following ..." (a numbered paragraph), or a
+    number alone on its line between prose ("...over B.\n\n3\n\nA arranges..."), which
+    in a table would have other figures above or below it instead.
+    """
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip() or not bare.isdigit() or int(bare) > 30:
+    if text[line_start:start].strip() or not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", bare):
         return False
-    rest = text[start + len(bare):start + len(bare) + 3]
-    return bool(re.match(r"^[ .)]\s?[A-Z“\"(]", rest))
+    end = start + len(bare)
+    if re.match(r"^[ .)]\s?[A-Z“\"(]", text[end:end + 3]):
+        return "." in bare or int(bare) <= 30
+    if not re.match(r"^[ \t]*\n", text[end:end + 3]):
+        return False
+    previous = text[:line_start].rstrip().rsplit("\n", 1)[-1].strip()
+    following = text[end:].lstrip().split("\n", 1)[0].strip()
+    return _is_prose(previous) and _is_prose(following)
+
+
+def _is_prose(line: str) -> bool:
+    """A line of words, not a figure or an empty table cell."""
+    return bool(line) and not re.fullmatch(r"[\d.,£$€%\s()-]*", line)
 
 
 def _question_regions(text: str) -> list[tuple[int, int]]:
@@ -213,7 +233,8 @@ def _question_regions(text: str) -> list[tuple[int, int]]:
     numbered parts "(2) what ..." that follow it belong to the question too.
     """
     regions = []
-    for match in re.finditer(r"(?m)^[ \t]*(?:To ask|\(\d+\)\s+(?:what|how|whether|if|when|which|why))\b", text):
+    opening = r"(?:To ask|\(\d+\)\s+(?:\w+\s+){0,3}?(?:what|how|whether|if|when|which|why))\b"
+    for match in re.finditer(rf"(?m)^[ \t]*{opening}", text):
         end = text.find("\n", match.end())
         end = len(text) if end == -1 else end
         regions.append((match.start(), end))

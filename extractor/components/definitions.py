@@ -28,16 +28,20 @@ _OPEN = "“\"‘"
 _CLOSE = "”\"’"
 _VERBS = (
     r"(?:shall\s+mean|means|mean|shall\s+include|includes|include|has\s+the\s+(?:same\s+)?meaning"
-    r"|have\s+the\s+(?:same\s+)?meaning|is\s+defined\s+as|are\s+defined\s+as|is—|are—|is\s+to\s+be\s+construed)"
+    r"|have\s+the\s+(?:same\s+)?meaning|is\s+defined\s+as|are\s+defined\s+as|is—|are—|is\s+to\s+be\s+construed"
+    r"|(?<=[”\"’])—)(?![a-z])"
 )
-_QUALIFIER = r"(?:\s*,\s*in\s+relation\s+to\s+[^,—\n]{1,80},|\s*\([^()\n]{1,160}\))?"
+#: What may stand between a term and its verb: a qualifier (", in relation to land,"), a
+#: parenthesis (one level of nesting), or a few words ("“dealing” with property includes").
+_QUALIFIER = r"(?!\s*\))(?:\s*\((?:[^()\n]|\([^()\n]*\))*\)|[^.;:“”\"\n()]){0,160}?"
 _QUOTED = rf"[{_OPEN}][^{_OPEN}{_CLOSE}\n]{{1,80}}[{_CLOSE}]"
-_BARE_QUOTED = rf"(?<![^\s(\[]){_QUOTED}|(?m:^)[A-Za-z][^{_OPEN}{_CLOSE}\n]{{0,60}}[{_CLOSE}]"
-
 _STARTS = (
-    re.compile(rf"(?P<term>(?:{_BARE_QUOTED})(?:\s+and\s+{_QUOTED})?){_QUALIFIER}\s*{_VERBS}"),
-    re.compile(rf"(?:^|(?<=[.:!?]\s)|(?<=\n))(?P<term>(?!(?:This|That|It|These|Those|Which|What)\b)"
-               rf"[A-Z][a-z]+(?:\s+[a-z]+){{0,3}})\s+(?:shall\s+mean|shall\s+include|is\s+defined\s+as)\b"),
+    re.compile(rf"(?<![A-Za-z])(?P<term>{_QUOTED}(?:\s+and\s+{_QUOTED})?){_QUALIFIER}\s*{_VERBS}"),
+    # A term whose opening quotation mark was lost at the start of a line; legislation.gov.uk
+    # text glues editorial markers ("F2", "M1") to it, which stay outside the span.
+    re.compile(rf"(?m)^(?:\[?[FMC]\d+)?(?P<term>[A-Za-z][^{_OPEN}{_CLOSE}\n]{{0,60}}[{_CLOSE}]){_QUALIFIER}\s*{_VERBS}"),
+    re.compile(r"(?:^|(?<=[.:!?]\s)|(?<=\n))(?P<term>(?!(?:This|That|It|These|Those|Which|What)\b)"
+               r"[A-Z][a-z]+(?:\s+[a-z]+){0,3})\s+(?:shall\s+mean|shall\s+include|is\s+defined\s+as)\b"),
     re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?P<span>person\s+is\s+(?:only\s+)?(?:guilty\s+of\s+|an?\s+)?"
                r"(?P<term>[a-z][a-z ]{2,60}?)\s+(?:only\s+)?if)\b"),
     re.compile(r"\b[Dd]efinition\s+of\s+(?:an?\s+|the\s+)?(?P<term>[a-z][a-z ]{2,40}?)\s+is\b(?!\s+(?:set|not|in))"),
@@ -51,7 +55,7 @@ _SENTENCE_END = re.compile(
     r"|\n(?=[ \t]*\(\d+[A-Z]?\))|\n(?=\s*\d+[A-Z]?\s*\n)"
 )
 #: What a definition never ends with: separators, and "and"/"or" joining it to the next one.
-_TRAILING_WORDS = re.compile(r"(?:[\s,;:.—-]|\b(?:and|or)\b)+$")
+_TRAILING_WORDS = re.compile(r"(?:[\s,;:.—•·▪-]|;\]|\b(?:and|or)\b|\[?\b[FMC]\d+)+$")
 _INSTRUMENT_WINDOW = 400
 
 

@@ -91,7 +91,7 @@ class LegislationTagger(RuleTagger):
         """Where the name before the head starts: the first name word of the chain."""
         window_start = max(0, head_start - 200)
         tokens = [
-            _Token(m.group(), window_start + m.start(), window_start + m.end())
+            _Token(m.group(), m.start(), m.end())
             for m in _TOKEN.finditer(text, window_start, head_start)
         ]
         chain: list[_Token] = []
@@ -109,6 +109,8 @@ class LegislationTagger(RuleTagger):
             elif not (self._is_name_word(word) or word in self._connectors or _YEAR.match(word)):
                 break
             chain.append(token)
+        if any(t.text == "the" for t in chain):
+            chain = chain[: next(i for i, t in enumerate(chain) if t.text == "the")]
         while chain and not (self._is_name_word(chain[-1].text) and chain[-1].text not in self._not_name
                              and not chain[-1].text.startswith("(")):
             chain.pop()
