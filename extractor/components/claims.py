@@ -72,7 +72,10 @@ class ClaimTagger(RuleTagger):
             rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{months})\b|^(?:st|nd|rd|th)\b"
         )
         self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
-        self._reference_before = re.compile(rf"(?i:\b(?:{_alternation(data['reference_words'])}))\.?\s*$")
+        self._reference_before = re.compile(
+            rf"(?:\b(?i:{_alternation(data['reference_words'])})|\b(?:{_alternation(data['reference_words_capitalised'])}))"
+            r"\.?\s*$"
+        )
         self._rule_before = re.compile(rf"(?i:\b(?:{_alternation(data['rule_cues'])}))\s+(?:an?\s+|the\s+)?$")
         time_units = _alternation(data["time_units"])
         self._time_unit_after = re.compile(rf"^(?:-|\s)(?i:{time_units})\b")

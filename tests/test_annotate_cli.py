@@ -1,0 +1,92 @@
+"""`extractor annotate` end to end: inputs, output format, bad documents, saved pipelines."""
+
+from __future__ import annotations
+
+import json
+
+import spacy
+from typer.testing import CliRunner
+
+from extractor import __version__
+from extractor.annotate import annotate_records
+from extractor.cli import app
+from extractor.records import DocRecord
+
+runner = CliRunner()
+TEXT = "SOCA made 528 arrests under Operation Nightjar 2 and the Fraud Act 2006."
+
+
+def _lines(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_annotates_txt_folder_and_jsonl_in_gold_format(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_text(json.dumps({"id": "x1", "text": "The Home Office paid £2.3 million."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["annotate", str(folder), str(jsonl), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    records = _lines(out)
+    assert [r["id"] for r in records] == ["a", "x1"]
+    for record in records:
+        assert set(record) == {"id", "text", "spans", "meta"}
+        for span in record["spans"]:
+            assert record["text"][span["start"]:span["end"]] == span["text"]
+    labels = {s["label"] for s in records[0]["spans"]}
+    assert labels == {"AGENCY", "NUMERIC_CLAIM", "OPERATION", "LEGISLATION"}
+
+
+def test_bad_documents_are_reported_with_file_and_line_and_the_rest_annotated(tmp_path):
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 SOCA".encode("latin-1"))
+    (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
+    jsonl = tmp_path / "mixed.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "ok", "text": TEXT}) + "\n" + '{"id": "broken", "text": \n' + json.dumps({"id": "n"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    errors = tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["annotate", str(tmp_path), "-o", str(out), "--errors", str(errors)])
+    assert result.exit_code == 1
+    assert [r["id"] for r in _lines(out)] == ["good", "ok"]
+    problems = _lines(errors)
+    reasons = {(p["file"].rsplit("/", 1)[-1], p["line"]): p["reason"] for p in problems}
+    assert "no text" in reasons[("empty.txt", None)]
+    assert "UTF-8" in reasons[("latin1.txt", None)]
+    assert "malformed JSON" in reasons[("mixed.jsonl", 2)]
+    assert "text" in reasons[("mixed.jsonl", 3)]
+    assert "mixed.jsonl:2" in result.output
+
+
+def test_missing_input_is_an_error_not_a_crash(tmp_path):
+    result = runner.invoke(app, ["annotate", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_unknown_pipeline_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "-p", "nope"])
+    assert result.exit_code == 2
+    assert "no pipeline called 'nope'" in result.output
+
+
+def test_saved_pipeline_loads_with_spacy_load_and_gives_the_same_spans(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "model")
+    reloaded = spacy.load(tmp_path / "model")
+    assert reloaded.pipe_names == nlp.pipe_names
+    record = DocRecord(id="d", text=TEXT)
+    before = next(annotate_records(nlp, [record])).to_dict()
+    after = next(annotate_records(reloaded, [record])).to_dict()
+    assert before == after
+    assert any(s["attrs"].get("canonical") == "Serious Organised Crime Agency" for s in after["spans"])
