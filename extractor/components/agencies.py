@@ -47,8 +47,10 @@ class AgencyTagger(RuleTagger):
         heads = "|".join(re.escape(h) for h in sorted(patterns["head_nouns"], key=len, reverse=True))
         connectors = "|".join(re.escape(c) for c in patterns["connectors"])
         word = r"(?:Her Majesty['’]s|HM|[A-Z][\w'’\-]*[\w])"
+        gap = r"[ \t]+"
         self._name_pattern = re.compile(
-            rf"\b{word}(?:\s+(?:(?:{connectors})\s+)*{word})*?\s+(?:{heads})\b(?:\s+(?:of|for)\s+{word}(?:\s+{word})*)?"
+            rf"\b{word}(?:{gap}(?:(?:{connectors}){gap})*{word})*?{gap}(?:{heads})\b"
+            rf"(?:{gap}(?:of|for){gap}{word}(?:{gap}{word})*)?"
         )
         self.set_registry(AgencyRegistry.default())
 
@@ -60,7 +62,9 @@ class AgencyTagger(RuleTagger):
         names: set[str] = set()
         acronyms: set[str] = set()
         for agency in registry:
-            names.update((agency.canonical, *agency.variants))
+            for name in (agency.canonical, *agency.variants):
+                # Both apostrophes: "Chiefs' Council" and "Chiefs’ Council" tokenize differently.
+                names.update((name, name.replace("'", "’"), name.replace("’", "'")))
             acronyms.update(agency.acronyms)
         self._names.add("NAME", list(self.nlp.tokenizer.pipe(sorted(names))))
         self._acronyms.add("ACRONYM", list(self.nlp.tokenizer.pipe(sorted(acronyms))))
@@ -81,7 +85,8 @@ class AgencyTagger(RuleTagger):
             for match in self._name_pattern.finditer(text):
                 start, end = self._trim_name(text, match.start(), match.end())
                 if end - start > 0 and not any(s <= start < e or start <= s < end for s, e in found):
-                    found[(start, end)] = {"canonical": text[start:end]}
+                    if not self._is_generic(text, start):
+                        found[(start, end)] = {"canonical": text[start:end]}
         for definition in find_acronym_definitions(text):
             long_canonical = found.get((definition.long_start, definition.long_end), {}).get("canonical")
             if long_canonical is None:
@@ -89,7 +94,7 @@ class AgencyTagger(RuleTagger):
             for match in re.finditer(rf"\b{re.escape(definition.short)}\b", text):
                 found.setdefault((match.start(), match.end()), {"canonical": long_canonical})
         for (start, end), attrs in sorted(found.items()):
-            if self._is_generic(text, start) or self._in_title(text, end):
+            if self._in_title(text, end):
                 continue
             yield Match(start, end, attrs)
 
@@ -126,10 +131,15 @@ class AgencyTagger(RuleTagger):
         return self
 
 
+#: Last words of a body's name that Hansard often writes in lower case ("Thames Valley police").
+_LOWER_CASE_HEADS = frozenset({"police", "constabulary"})
+
+
 def _capitalised(surface: str) -> bool:
-    """Whether a multi-word name is written as a name: its first and last words capitalised."""
+    """Whether a name is written as a name: first and last words capitalised ("Kent police" too)."""
     words = surface.split()
-    return words[0][:1].isupper() and words[-1][:1].isupper()
+    last_ok = words[-1][:1].isupper() or (len(words) > 1 and words[-1] in _LOWER_CASE_HEADS)
+    return words[0][:1].isupper() and last_ok
 
 
 @Language.factory("agency_tagger", default_config={"spans_key": "agency", "use_name_pattern": True})
