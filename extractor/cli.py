@@ -7,12 +7,12 @@ harness's commands live in `extractor.evaluation.cli` and are registered here.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from extractor import __version__
+from extractor.annotate_cli import annotate_command
 from extractor.evaluation.cli import agreement_command, evaluate_command, validate_command
 
 app = typer.Typer(
@@ -40,49 +40,7 @@ def main_options(
     """Entities and claims from UK parliamentary and government text."""
 
 
-@app.command("annotate")
-def annotate_command(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(help="Input .txt files, folders of them, or JSON Lines files with 'text' (and 'id')."),
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSON Lines file (gold format).")],
-    pipeline: Annotated[
-        str, typer.Option("--pipeline", "-p", help="'default' (the rule pipeline) or a saved pipeline directory.")
-    ] = "default",
-    errors: Annotated[
-        Path | None,
-        typer.Option("--errors", help="Write the documents that could not be read here (JSON Lines)."),
-    ] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per batch.")] = 64,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-) -> None:
-    """Annotate documents and write one gold-format line per document to OUTPUT.
-
-    Offsets are character offsets into the original text. A document that cannot
-    be read (no text, not UTF-8, malformed JSON) is reported with its file and
-    line on standard error, and the rest are still annotated; the exit status is
-    1 when any document failed.
-    """
-    from extractor.batch import annotate_files
-
-    try:
-        summary = annotate_files(inputs, output, pipeline=pipeline, errors_path=errors, batch_size=batch_size)
-    except FileNotFoundError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2) from err
-    for problem in summary.errors:
-        typer.echo(f"error: {problem}", err=True)
-    if not quiet:
-        typer.echo(
-            f"annotated {summary.written} document(s) with {summary.spans} span(s) -> {output}; "
-            f"{len(summary.errors)} failed",
-            err=True,
-        )
-    if summary.errors:
-        raise typer.Exit(1)
-
-
+app.command("annotate")(annotate_command)
 app.command("evaluate")(evaluate_command)
 app.command("validate")(validate_command)
 app.command("agreement")(agreement_command)
