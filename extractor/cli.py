@@ -14,6 +14,7 @@ import typer
 from extractor import __version__
 from extractor.annotate_cli import annotate_command
 from extractor.evaluation.cli import agreement_command, evaluate_command, validate_command
+from extractor.train_cli import train_command
 
 app = typer.Typer(
     name="extractor",
@@ -44,6 +45,7 @@ app.command("annotate")(annotate_command)
 app.command("evaluate")(evaluate_command)
 app.command("validate")(validate_command)
 app.command("agreement")(agreement_command)
+app.command("train")(train_command)
 
 
 def main() -> None:

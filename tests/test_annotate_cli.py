@@ -90,3 +90,20 @@ def test_saved_pipeline_loads_with_spacy_load_and_gives_the_same_spans(nlp, tmp_
     after = next(annotate_records(reloaded, [record])).to_dict()
     assert before == after
     assert any(s["attrs"].get("canonical") == "Serious Organised Crime Agency" for s in after["spans"])
+
+
+def test_saved_pipeline_loads_in_a_fresh_process_through_entry_points(nlp, tmp_path):
+    """`spacy.load` alone, with nothing of extractor imported first, finds every component."""
+    import subprocess
+    import sys
+
+    nlp.to_disk(tmp_path / "model")
+    script = (
+        "import spacy, sys\n"
+        f"nlp = spacy.load({str(tmp_path / 'model')!r})\n"
+        "doc = nlp('SOCA made 528 arrests.')\n"
+        "print(sorted((s.label_, s.text) for s in doc.spans['extractions']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "('AGENCY', 'SOCA')" in result.stdout
+    assert "('NUMERIC_CLAIM', '528 arrests')" in result.stdout

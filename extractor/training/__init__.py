@@ -1,0 +1,1 @@
+"""Training recipes: spaCy (spancat, ner), transformer, and the claim filter."""
