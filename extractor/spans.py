@@ -37,9 +37,12 @@ def make_span(doc: Doc, start: int, end: int, label: str, attrs: dict[str, Any] 
     None when the range is empty, only whitespace, or does not fall on token
     boundaries: a span is never stretched or shrunk to fit the tokens.
     """
-    if start >= end or not doc.text[start:end].strip():
+    if start >= end:
         return None
+    # `doc.text` joins every token each time it is read, so check the span's own text instead.
     span = doc.char_span(start, end, label=label)
-    if span is not None and attrs is not None:
+    if span is None or not span.text.strip():
+        return None
+    if attrs is not None:
         set_attrs(span, attrs)
     return span
