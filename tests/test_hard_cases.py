@@ -191,3 +191,25 @@ def test_spans_of_different_labels_never_overlap_except_inside_definitions(nlp):
                 continue
             assert first.end_char <= second.start_char or second.end_char <= first.start_char
     assert all(a.end_char <= b.start_char for a, b in zip(doc.ents, doc.ents[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Council Regulation (EC) No 1798/2003 on administrative co-operation in the field of value added tax "
+            "applies.",
+            ["Council Regulation (EC) No 1798/2003 on administrative co-operation in the field of value added tax"],
+        ),
+        ("the Europol Regulation and Directive 2011/36/EU apply.", ["Europol Regulation", "Directive 2011/36/EU"]),
+        ("The Regulation of Investigatory Powers Act 2000 applies; regulation 5 does not.",
+         ["Regulation of Investigatory Powers Act 2000"]),
+    ],
+)
+def test_numbered_eu_instruments_take_their_number_and_subject(extract, text, expected):
+    assert spans_of(extract(text), LEGISLATION) == expected
+
+
+def test_tribunals_and_the_eu_are_not_agencies(extract):
+    found = extract("The Special Immigration Appeals Commission sat while the EU negotiated with Europol.")
+    assert spans_of(found, AGENCY) == ["Europol"]

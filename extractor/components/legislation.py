@@ -26,9 +26,19 @@ from extractor.labels import LEGISLATION
 
 _TOKEN = re.compile(r"\([^()\n]{1,80}\)|[A-Za-z0-9][\w'’\-]*|,|\S")
 _YEAR = re.compile(r"(1[6-9]|20)\d\d$")
-_INSTRUMENT_NUMBER = re.compile(r"\d{2,4}/\d{1,4}(?:/[A-Z]{2,4})?$")
+#: The subject phrase of a numbered EU instrument: "Directive 2011/36/EU on preventing ...".
+_NUMBERED_SUBJECT = re.compile(
+    r"\s+(?:on|concerning|defining|establishing|laying down|amending|supplementing|relating to)\s+"
+)
+#: An EU instrument's number: "2011/36/EU", "(EC) No 1798/2003", "(EU) 2016/794".
+_INSTRUMENT_NUMBER = re.compile(
+    r"\s+(?:\((?:EC|EU|EEC|Euratom)\)\s+)?(?:No\.?\s+)?\d{1,4}/\d{1,4}(?:/[A-Z]{2,4})?\b"
+)
 _LOWER_WORD = re.compile(r"[a-z][a-z'’\-]*")
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]\n]|,|\b(?:which|that|who|is|was|were|are|has|have|had|will|would|and the)\b")
+_CLAUSE_END = re.compile(
+    r"[.;:!?()\[\]\n]|,|\b(?:which|that|who|is|was|were|are|has|have|had|will|would|and the|applies|apply|"
+    r"applied|provides|provide|requires|require|sets|set out|states|says|gives|allows|came|comes|entered)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class LegislationTagger(RuleTagger):
         self._head = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in heads) + r")\b")
         self._needs_year = frozenset(data["heads_needing_year"])
         self._takes_complement = frozenset(data["heads_taking_complement"])
+        self._numbered = frozenset(data["numbered_heads"])
         self._connectors = frozenset(data["connectors"])
         self._not_name = frozenset(data["not_name_words"])
         self._head_words = frozenset(h.split()[-1] for h in heads)
@@ -74,13 +85,17 @@ class LegislationTagger(RuleTagger):
         end = head_end
         after = text[end:end + 80]
         year = re.match(r"\s+(\(No\.? ?\d+\)\s+)?((?:1[6-9]|20)\d\d)\b", after)
-        number = re.match(r"\s+(\d{2,4}/\d{1,4}(?:/[A-Z]{2,4})?)\b", after)
+        number = _INSTRUMENT_NUMBER.match(after)
         if year and head not in self._takes_complement:
             end += year.end()
-        elif number and head in ("Directive", "Framework Decision"):
-            end += number.end()
-        elif head in self._takes_complement:
-            end = self._complement_end(text, end)
+        else:
+            if number and head in self._numbered:
+                end += number.end()
+                subject = _NUMBERED_SUBJECT.match(text, end)
+                if subject:
+                    end = self._descriptive_end(text, subject.end(), max_words=16)
+            if head in self._takes_complement:
+                end = self._complement_end(text, end)
         if head in self._needs_year and not year:
             return None
         if left == head_start and end == head_end:
@@ -140,11 +155,12 @@ class LegislationTagger(RuleTagger):
             previous = word
         return last_name_end
 
-    def _descriptive_end(self, text: str, position: int) -> int:
-        """End of a lower-case descriptive name: up to eight words before the clause ends."""
-        stop = _CLAUSE_END.search(text, position, min(len(text), position + 120))
-        limit = stop.start() if stop else min(len(text), position + 120)
-        words = list(re.finditer(r"\S+", text[position:limit]))[:8]
+    def _descriptive_end(self, text: str, position: int, max_words: int = 8) -> int:
+        """End of a lower-case descriptive name or subject: a few words before the clause ends."""
+        window = min(len(text), position + 15 * max_words)
+        stop = _CLAUSE_END.search(text, position, window)
+        limit = stop.start() if stop else window
+        words = list(re.finditer(r"\S+", text[position:limit]))[:max_words]
         return position + words[-1].end() if words else position
 
 
