@@ -13,6 +13,7 @@ import typer
 
 from extractor import __version__
 from extractor.annotate_cli import annotate_command
+from extractor.convert.cli import convert_command
 from extractor.evaluation.cli import agreement_command, evaluate_command, validate_command
 from extractor.train_cli import train_command
 
@@ -46,6 +47,7 @@ app.command("evaluate")(evaluate_command)
 app.command("validate")(validate_command)
 app.command("agreement")(agreement_command)
 app.command("train")(train_command)
+app.command("convert")(convert_command)
 
 
 def main() -> None:
