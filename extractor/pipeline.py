@@ -16,7 +16,15 @@ from spacy.language import Language
 # Importing the modules registers the factories and the tokenizer; an installed
 # package also registers them through entry points, for `spacy.load` elsewhere.
 from extractor import tokenizer  # noqa: F401
-from extractor.components import agencies, claims, definitions, legislation, operations, resolver  # noqa: F401
+from extractor.components import (  # noqa: F401
+    agencies,
+    claim_filter,
+    claims,
+    definitions,
+    legislation,
+    operations,
+    resolver,
+)
 from extractor.spans import register_extensions
 
 DEFAULT_COMPONENTS: tuple[str, ...] = (

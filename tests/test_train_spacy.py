@@ -65,3 +65,19 @@ def test_unknown_recipe_is_a_clear_error(tmp_path):
     )
     assert result.exit_code == 2
     assert "unknown recipe 'magic'" in result.output
+
+
+def test_tiny_ner_trains_and_logs_plain_floats(tmp_path):
+    """The ner recipe's losses are numpy floats; the training log must still be JSON."""
+    records = [_record(i) for i in range(8)]
+    write_jsonl(records[:6], tmp_path / "train.jsonl")
+    write_jsonl(records[6:], tmp_path / "dev.jsonl")
+    from extractor.training.run import train
+
+    info = train(
+        "ner", tmp_path / "train.jsonl", tmp_path / "dev.jsonl", tmp_path / "model", seed=0,
+        overrides={"training.max_steps": 40, "training.eval_frequency": 20, "training.patience": 0},
+    )
+    assert info["recipe"] == "ner"
+    assert all(isinstance(step["losses"]["ner"], float) for step in info["training_log"])
+    json.dumps(info)

@@ -10,12 +10,18 @@ numbers, sections, footnote and list markers), limits a law sets, time frames.
 Numbers inside names are left to the resolver, where names win. What the
 filters know (month names, reference words, cue phrases) is data in
 `extractor/data/claims.json`; parsing the number is `extractor.numbers`.
+
+`ClaimTagger.candidates` gives every candidate with the filter that rejected it
+(a reason code from `REJECTIONS`, or None), so a trained filter
+(`extractor.components.claim_filter`) can weigh the rules' verdict instead of
+obeying it; `find` keeps the candidates no filter rejected.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -59,6 +65,33 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 #: The earlier items of a list of references, so "sections 2 and 3" reads as "sections 3".
 _LIST_BEFORE = re.compile(r"(?:\d+[A-Za-z]?(?:\(\w+\))*\s*(?:,|and|or|to)\s*)+$")
 
+#: Why a candidate is not a claim, in the order the filters are tried; "unparsable" is a
+#: quantity `extractor.numbers` cannot read a value from.
+REJECTIONS: tuple[str, ...] = (
+    "question", "glued", "year", "period", "date", "time", "code_suffix", "reference", "slash_code",
+    "bracketed", "rule", "up_to_duration", "hyphen_unit", "time_frame", "footnote", "word_number", "unparsable",
+)
+
+
+class Candidate(NamedTuple):
+    """A quantity the tagger considered, before its filters decide.
+
+    `text[start:end]` is the span it would be: the approximator, the quantity
+    (`text[quantity_start:quantity_end]`) and the counted noun after it.
+    `attrs` are the span's attributes (None when the value cannot be parsed);
+    `rejected_by` is the first filter that rejected it (see `REJECTIONS`), None
+    for a claim; `in_question` says it lies in a question paragraph, whether or
+    not the tagger skips those.
+    """
+
+    start: int
+    quantity_start: int
+    quantity_end: int
+    end: int
+    attrs: dict[str, Any] | None
+    rejected_by: str | None
+    in_question: bool
+
 
 class ClaimTagger(RuleTagger):
     label = NUMERIC_CLAIM
@@ -87,23 +120,33 @@ class ClaimTagger(RuleTagger):
         self._partitive_verbs = frozenset(data["partitive_verbs"])
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
-        questions = _question_regions(text) if self.skip_questions else []
-        for start, quantity_start, end, match in _candidates(text):
-            if any(q_start <= start < q_end for q_start, q_end in questions):
-                continue
-            if not self._is_claim(text, match, quantity_start, end):
-                continue
-            end, counted = self._counted(text, end, match)
-            surface = text[start:end]
-            quantity = parse_quantity(surface)
-            if quantity is None:
-                continue
-            attrs = {"value": _plain(quantity.value), "unit": quantity.unit, "counted": counted}
-            yield Match(start, end, attrs)
+        for candidate in self.candidates(doc):
+            if candidate.rejected_by is None and candidate.attrs is not None:
+                yield Match(candidate.start, candidate.end, candidate.attrs)
 
-    def _is_claim(self, text: str, match: re.Match[str], start: int, end: int) -> bool:
-        """False when the context says the number is a date, year, reference, rule or time frame."""
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Every quantity in the document, extended over its counted noun, with the filters' verdict."""
+        text = doc.text
+        questions = _question_regions(text)
+        found = []
+        for start, quantity_start, quantity_end, match in _candidates(text):
+            in_question = any(q_start <= start < q_end for q_start, q_end in questions)
+            end, counted = self._counted(text, quantity_end, match)
+            quantity = parse_quantity(text[start:end])
+            attrs = None
+            if quantity is not None:
+                attrs = {"value": _plain(quantity.value), "unit": quantity.unit, "counted": counted}
+            if in_question and self.skip_questions:
+                rejected_by: str | None = "question"
+            else:
+                rejected_by = self._rejection(text, match, quantity_start, quantity_end)
+            if rejected_by is None and attrs is None:
+                rejected_by = "unparsable"
+            found.append(Candidate(start, quantity_start, quantity_end, end, attrs, rejected_by, in_question))
+        return found
+
+    def _rejection(self, text: str, match: re.Match[str], start: int, end: int) -> str | None:
+        """Which filter says the number is a date, year, reference, rule or time frame; None for a claim."""
         first = match.groupdict().get("first") or match.group("quantity")
         before = text[max(0, start - 40):start]
         after = text[end:end + 30]
@@ -111,37 +154,37 @@ class ClaimTagger(RuleTagger):
         has_unit = bool(re.search(r"[£€$%]|per\s?cent|percent|million|billion|bn", match.group("quantity")))
         is_word = first[:1].isalpha()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"):
-            return False  # footnote marker glued to a word ("Disruptions1") or part of a code
+            return "glued"  # footnote marker glued to a word ("Disruptions1") or part of a code
         if _YEAR.match(bare) and not has_unit and not self._has_counted_noun(text, end):
-            return False
+            return "year"
         second = match.groupdict().get("second")
         if second and _YEAR.match(bare) and re.fullmatch(r"\d{2}|(?:1[89]|20)\d\d", second.strip()):
-            return False  # a period: "2006-07", "2006 to 2008"
+            return "period"  # a period: "2006-07", "2006 to 2008"
         if self._date.match(after) or self._month_before.search(before):
-            return False
+            return "date"
         if re.match(r"^\s*(?:am|pm|a\.m\.|p\.m\.|[.:]\d\d\s*(?:am|pm|a\.m\.|p\.m\.|hours))\b", after):
-            return False
+            return "time"
         if re.match(r"^[A-Z]{1,2}\b", after) and not is_word:
-            return False  # "column 75W", "1234WS"
+            return "code_suffix"  # "column 75W", "1234WS"
         if self._reference_before.search(_LIST_BEFORE.sub("", before)) and not has_unit:
-            return False  # "column 75W", "sections 2 and 3", "Home Office Findings 202"
+            return "reference"  # "column 75W", "sections 2 and 3", "Home Office Findings 202"
         if re.match(r"^/\d", after):
-            return False  # a date or code: "26/02/2021"
+            return "slash_code"  # a date or code: "26/02/2021"
         if re.search(r"[(\[]\s*$", before) and re.match(r"^\s*[)\]]", after):
-            return False  # "(241516)", "[47253]", list markers "(1)"
+            return "bracketed"  # "(241516)", "[47253]", list markers "(1)"
         if self._rule_before.search(before):
-            return False
+            return "rule"
         if re.search(r"(?i:up\s+to)\s+$", text[:start]) and self._up_to_duration.match(after):
-            return False  # "up to 14 days": a limit, not a measurement
+            return "up_to_duration"  # "up to 14 days": a limit, not a measurement
         if self._hyphen_unit_after.match(after):
-            return False  # "an eight-year period", "a 45-day reflection period"
+            return "hyphen_unit"  # "an eight-year period", "a 45-day reflection period"
         if self._time_unit_after.match(after) and self._time_frame_before.search(before):
-            return False  # "in the five years", "over the last three years"
+            return "time_frame"  # "in the five years", "over the last three years"
         if _footnote_marker(text, start, bare):
-            return False
-        if is_word and not first.lower().endswith("fold"):
-            return self._word_number_is_claim(text, first, end)
-        return True
+            return "footnote"
+        if is_word and not first.lower().endswith("fold") and not self._word_number_is_claim(text, first, end):
+            return "word_number"
+        return None
 
     def _has_counted_noun(self, text: str, end: int) -> bool:
         word = _COUNTED_WORD.match(text, end)

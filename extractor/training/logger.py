@@ -27,8 +27,12 @@ def training_log(path: str | None = None, progress_bar: bool = False):
         def log_step(info: dict[str, Any] | None) -> None:
             log_console(info)
             if info is not None and handle is not None:
-                record = {"step": info["step"], "epoch": info["epoch"], "losses": info["losses"],
-                          "score": info["score"]}
+                record = {
+                    "step": info["step"],
+                    "epoch": info["epoch"],
+                    "losses": {name: float(value) for name, value in info["losses"].items()},
+                    "score": float(info["score"]),
+                }
                 handle.write(json.dumps(record) + "\n")
                 handle.flush()
 

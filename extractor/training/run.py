@@ -23,7 +23,7 @@ from extractor.evaluation.harness import evaluate
 from extractor.records import DocRecord, read_jsonl
 from extractor.training.spacy_recipe import RECIPE_OUTPUT_KEYS, add_rules, train_spacy
 
-RECIPES = ("spancat", "ner", "hybrid")
+RECIPES = ("spancat", "ner", "hybrid", "claim-filter")
 _LIBRARIES = ("extractor", "spacy", "thinc", "numpy", "torch", "transformers", "scikit-learn")
 
 
@@ -63,6 +63,18 @@ def dev_scores(nlp: Language, dev: list[DocRecord]) -> dict[str, Any]:
     return {"strict": {"micro": strict["micro"], "per_label": strict["per_label"]}}
 
 
+def _train_claim_filter(records: list[DocRecord], seed: int) -> Language:
+    """The rule pipeline with a claim filter trained on `records` (scikit-learn, saved as JSON)."""
+    from extractor.components.claim_filter import add_claim_filter
+    from extractor.pipeline import load
+    from extractor.training.claim_filter import train_claim_filter
+
+    model = train_claim_filter(records, seed=seed)
+    nlp = load("default")
+    add_claim_filter(nlp, model)
+    return nlp
+
+
 def train(
     recipe: str,
     train_path: str | Path,
@@ -79,12 +91,17 @@ def train(
     train_records, dev_records = read_jsonl(train_path), read_jsonl(dev_path)
     use_gpu, device = spacy_device()
     started = time.perf_counter()
-    base = "spancat" if recipe == "hybrid" else recipe
-    nlp, log = train_spacy(
-        base, train_records, dev_records, seed=seed, config=config, use_gpu=use_gpu, overrides=overrides
-    )
-    if recipe == "hybrid":
-        add_rules(nlp, RECIPE_OUTPUT_KEYS[base], trained_first=trained_first)
+    log: list[dict] = []
+    if recipe == "claim-filter":
+        nlp = _train_claim_filter(train_records, seed)
+        device = "cpu"
+    else:
+        base = "spancat" if recipe == "hybrid" else recipe
+        nlp, log = train_spacy(
+            base, train_records, dev_records, seed=seed, config=config, use_gpu=use_gpu, overrides=overrides
+        )
+        if recipe == "hybrid":
+            add_rules(nlp, RECIPE_OUTPUT_KEYS[base], trained_first=trained_first)
     info = {
         "recipe": recipe,
         "seed": seed,
