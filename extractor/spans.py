@@ -14,6 +14,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 ATTRS_EXTENSION = "attrs"
+#: Where `doc_text` keeps the document's text while the pipeline runs; the resolver drops it.
+_TEXT_KEY = "extractor.text"
 
 
 def register_extensions() -> None:
@@ -46,3 +48,22 @@ def make_span(doc: Doc, start: int, end: int, label: str, attrs: dict[str, Any] 
     if attrs is not None:
         set_attrs(span, attrs)
     return span
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, joined once per document and shared by every tagger.
+
+    `Doc.text` joins all the tokens each time it is read, which made reading it
+    the largest cost of the rule pipeline; a document's text never changes, so
+    one copy serves every component.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+def forget_doc_text(doc: Doc) -> None:
+    """Drop the shared copy so it is not saved with the document."""
+    doc.user_data.pop(_TEXT_KEY, None)

@@ -107,3 +107,73 @@ def test_saved_pipeline_loads_in_a_fresh_process_through_entry_points(nlp, tmp_p
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "('AGENCY', 'SOCA')" in result.stdout
     assert "('NUMERIC_CLAIM', '528 arrests')" in result.stdout
+
+
+def test_csv_parquet_and_saved_dataset_inputs_with_named_fields(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    from datasets import Dataset
+
+    (tmp_path / "in.csv").write_text(f'qid,answer\nc1,"{TEXT}"\n', encoding="utf-8")
+    pq.write_table(pa.table({"qid": ["p1"], "answer": ["The Home Office paid £2.3 million."]}), tmp_path / "in.parquet")
+    Dataset.from_dict({"qid": ["h1"], "answer": ["Europol helped."]}).save_to_disk(str(tmp_path / "saved"))
+    out = tmp_path / "out.jsonl"
+    inputs = [str(tmp_path / name) for name in ("in.csv", "in.parquet", "saved")]
+    result = runner.invoke(app, ["annotate", *inputs, "-o", str(out), "--text-field", "answer", "--id-field", "qid"])
+    assert result.exit_code == 0, result.output
+    records = _lines(out)
+    assert [r["id"] for r in records] == ["c1", "p1", "h1"]
+    assert {s["label"] for s in records[0]["spans"]} == {"AGENCY", "NUMERIC_CLAIM", "OPERATION", "LEGISLATION"}
+    assert "annotated 3 document(s)" in result.output and "0 failed" in result.output
+
+
+def test_parquet_and_docbin_outputs(tmp_path):
+    import pyarrow.parquet as pq
+    from spacy.tokens import DocBin
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out.parquet"), "-q"])
+    assert result.exit_code == 0, result.output
+    [row] = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert row["id"] == "a" and {s["label"] for s in row["spans"]} >= {"AGENCY", "LEGISLATION"}
+    out = tmp_path / "docs"
+    result = runner.invoke(app, ["annotate", str(tmp_path / "a.txt"), "-o", str(out), "--format", "docbin", "-q"])
+    assert result.exit_code == 0, result.output
+    [doc] = DocBin().from_disk(out / "part-00000.spacy").get_docs(spacy.blank("en").vocab)
+    assert doc.user_data["id"] == "a" and len(doc.spans["extractions"]) == len(row["spans"])
+
+
+def test_resume_on_the_command_line_skips_what_is_written(tmp_path):
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": TEXT}) + "\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"id": "d0", "text": TEXT, "spans": [], "meta": {}}) + '\n{"id": "d1", "te', "utf-8")
+    result = runner.invoke(app, ["annotate", str(corpus), "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in _lines(out)] == ["d0", "d1", "d2"]
+    assert "1 already written" in result.output
+
+
+def test_no_progress_bar_when_standard_error_is_not_a_terminal(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("annotated 1 document(s)") and "\r" not in result.output
+    assert "doc/s" not in result.output and "it/s" not in result.output
+
+
+def test_output_in_the_input_folder_is_not_read_back(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):
+        result = runner.invoke(app, ["annotate", str(tmp_path), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+    assert [r["id"] for r in _lines(out)] == ["a"]
+
+
+def test_shared_text_copy_is_not_left_in_the_document(nlp):
+    doc = nlp(TEXT)
+    assert not any(isinstance(key, str) and key.startswith("extractor.") for key in doc.user_data)

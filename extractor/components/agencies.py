@@ -29,6 +29,7 @@ from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import AGENCY
 from extractor.registry import AgencyRegistry
+from extractor.spans import doc_text
 
 REGISTRY_FILE = "registry.json"
 
@@ -70,7 +71,7 @@ class AgencyTagger(RuleTagger):
         self._acronyms.add("ACRONYM", list(self.nlp.tokenizer.pipe(sorted(acronyms))))
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
+        text = doc_text(doc)
         year = doc.user_data.get("year")
         found: dict[tuple[int, int], dict] = {}
         for matcher, needs_capital in ((self._names, True), (self._acronyms, False)):

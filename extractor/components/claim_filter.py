@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from extractor.components.claims import Candidate, ClaimTagger
 from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
-from extractor.spans import make_span, register_extensions
+from extractor.spans import doc_text, make_span, register_extensions
 
 MODEL_FILE = "claim_filter.json"
 MODEL_FORMAT = "extractor.claim_filter"
@@ -198,7 +198,8 @@ def candidate_features(doc: Doc, candidates: Sequence[Candidate], name_keys: Ite
 ]:
     """One dict of binary features for each candidate (the same at training and at prediction)."""
     names = [(key, span.start_char, span.end_char) for key in name_keys if key in doc.spans for span in doc.spans[key]]
-    return [_features(doc.text, candidate, names) for candidate in candidates]
+    text = doc_text(doc)
+    return [_features(text, candidate, names) for candidate in candidates]
 
 
 def _features(text: str, candidate: Candidate, names: list[tuple[str, int, int]]) -> dict[str, float]:

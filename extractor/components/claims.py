@@ -30,6 +30,7 @@ from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
 from extractor.numbers import APPROXIMATORS, NUMBER_WORDS, parse_quantity
+from extractor.spans import doc_text
 
 
 def _alternation(phrases: list[str] | tuple[str, ...]) -> str:
@@ -126,7 +127,7 @@ class ClaimTagger(RuleTagger):
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Every quantity in the document, extended over its counted noun, with the filters' verdict."""
-        text = doc.text
+        text = doc_text(doc)
         questions = _question_regions(text)
         found = []
         for start, quantity_start, quantity_end, match in _candidates(text):

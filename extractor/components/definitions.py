@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from extractor.components.base import Match, RuleTagger
 from extractor.labels import LEGAL_DEFINITION
+from extractor.spans import doc_text
 
 _OPEN = "“\"‘"
 _CLOSE = "”\"’"
@@ -103,7 +104,7 @@ class DefinitionTagger(RuleTagger):
             return match.start()
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
+        text = doc_text(doc)
         starts = self._starts(text)
         instruments = list(doc.spans[self.instrument_spans_key]) if self.instrument_spans_key in doc.spans else []
         for index, start in enumerate(starts):

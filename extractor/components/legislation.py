@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import LEGISLATION
+from extractor.spans import doc_text
 
 _TOKEN = re.compile(r"\([^()\n]{1,80}\)|[A-Za-z0-9][\w'’\-]*|,|\S")
 _YEAR = re.compile(r"(1[6-9]|20)\d\d$")
@@ -67,7 +68,7 @@ class LegislationTagger(RuleTagger):
         self._descriptive = re.compile(rf"\b(?:{bodies})\s+(?:{kinds})\s+(?:on|against|to|for)\s+")
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
+        text = doc_text(doc)
         for head in self._head.finditer(text):
             found = self._grow(text, head.start(), head.end(), head.group())
             if found is not None:

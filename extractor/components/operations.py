@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from extractor.components.base import Match, RuleTagger
 from extractor.labels import OPERATION
+from extractor.spans import doc_text
 
 _NAME = re.compile(r"[A-Z][A-Za-z'’\-]*[A-Za-z]")
 _NUMBER = r"(?:\d{1,2}|[IVX]{1,4})(?![\w,.]?\d)(?![A-Za-z])"
@@ -67,7 +68,7 @@ class OperationTagger(RuleTagger):
     label = OPERATION
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
+        text = doc_text(doc)
         taken: list[tuple[int, int]] = []
         known: set[str] = set()
         for word in _OPERATION_WORD.finditer(text):

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.attributes import infer_attrs
 from extractor.labels import CONTAINER_LABELS, LABELS, SPANS_KEY
-from extractor.spans import get_attrs, register_extensions, set_attrs
+from extractor.spans import forget_doc_text, get_attrs, register_extensions, set_attrs
 
 DEFAULT_PRECEDENCE = ["LEGISLATION", "OPERATION", "AGENCY", "NUMERIC_CLAIM", "LEGAL_DEFINITION"]
 DEFAULT_SOURCES = ["legislation", "operation", "agency", "definition", "claim"]
@@ -83,6 +83,7 @@ class ExtractionResolver:
         inner = [s for s in accepted if s.label_ not in CONTAINER_LABELS]
         containers = [s for s in accepted if s.label_ in CONTAINER_LABELS and not any(_overlaps(s, i) for i in inner)]
         doc.ents = sorted(inner + containers, key=lambda s: s.start_char)
+        forget_doc_text(doc)
         return doc
 
 
