@@ -59,7 +59,7 @@ _RANGE = re.compile(
     rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?i:between|from)\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
     r"(?![\w])"
 )
-_HALF = re.compile(rf"(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
+_HALF = re.compile(rf"\b(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
 _COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]+|[A-Z]{2,}s)\b")
 _QUESTION_NUMBER = re.compile(r"[(\[]\d{3,7}[)\]]\s*$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
@@ -236,7 +236,9 @@ def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Every quantity in the text, a range before the single numbers inside it."""
     found = [(m.start(), m.start("quantity"), m.end(), m) for m in _RANGE.finditer(text)]
     covered = [(start, end) for start, _, end, _ in found]
-    for pattern in (_SINGLE, _HALF):
+    # "about half" needs the long approximator alternation tried at every word: only where "half" is.
+    patterns = (_SINGLE, _HALF) if "half" in text else (_SINGLE,)
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if not any(start <= match.start("quantity") < end for start, end in covered):
                 found.append((match.start(), match.start("quantity"), match.end(), match))
