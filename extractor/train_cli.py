@@ -11,6 +11,20 @@ import typer
 from extractor.training.run import RECIPES
 
 
+def _parse_settings(settings: list[str]) -> dict[str, object]:
+    """`KEY=VALUE` pairs as config overrides; values are JSON (numbers, strings in quotes, null)."""
+    overrides: dict[str, object] = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set expects KEY=VALUE, got {item!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
 def train_command(
     train: Annotated[Path, typer.Option("--train", help="Gold JSON Lines file to train on.", exists=True)],
     dev: Annotated[Path, typer.Option("--dev", help="Gold JSON Lines file to pick the best model on.", exists=True)],
@@ -24,6 +38,14 @@ def train_command(
         bool,
         typer.Option("--trained-first/--rules-first", help="Hybrid only: which side wins a conflict."),
     ] = False,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a config value, KEY=VALUE with a JSON value (e.g. --set training.max_steps=500). "
+            "Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Train a pipeline from gold annotations and save it with its provenance and dev scores.
 
@@ -37,7 +59,10 @@ def train_command(
         typer.echo(f"error: unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}", err=True)
         raise typer.Exit(2)
     try:
-        info = run_training(recipe, train, dev, out, seed=seed, config=config, trained_first=trained_first)
+        overrides = _parse_settings(settings or [])
+        info = run_training(
+            recipe, train, dev, out, seed=seed, config=config, overrides=overrides, trained_first=trained_first
+        )
     except (FileNotFoundError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from err

@@ -23,7 +23,7 @@ from extractor.evaluation.harness import evaluate
 from extractor.records import DocRecord, read_jsonl
 from extractor.training.spacy_recipe import RECIPE_OUTPUT_KEYS, add_rules, train_spacy
 
-RECIPES = ("spancat", "ner", "hybrid", "claim-filter")
+RECIPES = ("spancat", "ner", "hybrid", "claim-filter", "transformer", "transformer-hybrid")
 _LIBRARIES = ("extractor", "spacy", "thinc", "numpy", "torch", "transformers", "scikit-learn")
 
 
@@ -75,6 +75,31 @@ def _train_claim_filter(records: list[DocRecord], seed: int) -> Language:
     return nlp
 
 
+def _train_transformer(
+    train: list[DocRecord],
+    dev: list[DocRecord],
+    seed: int,
+    config: str | Path | None,
+    overrides: dict[str, Any] | None,
+) -> tuple[Language, dict[str, Any]]:
+    """Fine-tune the packaged MiniLM encoder; return its pipeline and the training metrics."""
+    import tempfile
+
+    from extractor.training.transformer import (
+        DEFAULT_CONFIG,
+        build_transformer_pipeline,
+        load_config,
+        train_transformer,
+    )
+
+    settings = load_config(config or DEFAULT_CONFIG, overrides)
+    with tempfile.TemporaryDirectory(prefix="extractor-transformer-") as work:
+        metrics = train_transformer(train, dev, work, settings, seed)
+        nlp = build_transformer_pipeline(Path(work) / "model")
+        # The component holds its model in memory; saving the pipeline writes it out again.
+        return nlp, metrics
+
+
 def train(
     recipe: str,
     train_path: str | Path,
@@ -95,6 +120,14 @@ def train(
     if recipe == "claim-filter":
         nlp = _train_claim_filter(train_records, seed)
         device = "cpu"
+    elif recipe.startswith("transformer"):
+        nlp, metrics = _train_transformer(train_records, dev_records, seed, config, overrides)
+        device = str(metrics.get("device", "cpu"))
+        log = list(metrics.get("history", []))
+        if recipe == "transformer-hybrid":
+            from extractor.components.transformer_tagger import TRANSFORMER_KEY
+
+            add_rules(nlp, TRANSFORMER_KEY, trained_first=trained_first)
     else:
         base = "spancat" if recipe == "hybrid" else recipe
         nlp, log = train_spacy(
