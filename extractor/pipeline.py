@@ -25,6 +25,7 @@ from extractor.components import (  # noqa: F401
     operations,
     resolver,
 )
+from extractor.safety import check_pipeline_dir
 from extractor.spans import register_extensions
 
 DEFAULT_COMPONENTS: tuple[str, ...] = (
@@ -36,6 +37,8 @@ DEFAULT_COMPONENTS: tuple[str, ...] = (
     "extraction_resolver",
 )
 PIPELINE_NAMES = ("default", "rules")
+# The longest document annotated by default: a whole statute or a year of answers fits.
+DEFAULT_MAX_CHARS = 20_000_000
 
 
 def build_default() -> Language:
@@ -48,15 +51,26 @@ def build_default() -> Language:
     return nlp
 
 
-def load(name_or_path: str | Path = "default") -> Language:
-    """The named built-in pipeline, or a saved pipeline directory."""
+def load(name_or_path: str | Path = "default", max_chars: int = DEFAULT_MAX_CHARS) -> Language:
+    """The named built-in pipeline, or a saved pipeline directory, taking documents of up to `max_chars`.
+
+    A directory is checked by `extractor.safety.check_pipeline_dir` first: a
+    pipeline that could unpickle or import code from its files is refused
+    before spaCy reads any of it. spaCy's own limit (`nlp.max_length`,
+    1,000,000 characters) is set to `max_chars`.
+    """
     register_extensions()
     if str(name_or_path) in PIPELINE_NAMES:
-        return build_default()
+        nlp = build_default()
+        nlp.max_length = max_chars
+        return nlp
     path = Path(name_or_path)
     if not path.exists():
         raise FileNotFoundError(
             f"no pipeline called {str(name_or_path)!r}: give one of {', '.join(PIPELINE_NAMES)} "
             "or the directory of a saved pipeline"
         )
-    return spacy.load(path)
+    check_pipeline_dir(path)
+    nlp = spacy.load(path)
+    nlp.max_length = max_chars
+    return nlp
