@@ -83,3 +83,15 @@ def test_pipeline_option_annotates_gold_texts_without_their_spans(monkeypatch):
     assert "== pipeline:mine" in result.output
     assert "micro                 10    10   0.600   0.600   0.600" in result.output
     assert len(seen) == 4 and all(record.spans == [] for record in seen)
+
+
+def test_evaluate_with_a_missing_pipeline_is_a_clear_error_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "text": "SOCA made 5 arrests.", "spans": []}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--pipeline", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no pipeline called" in result.output

@@ -43,7 +43,11 @@ def _predict(spec: str, gold: list[DocRecord]) -> list[DocRecord]:
     from extractor.annotate import annotate_records
     from extractor.pipeline import load
 
-    nlp = load(spec)
+    try:
+        nlp = load(spec)
+    except (OSError, ValueError) as err:  # no such pipeline, or one refused as unsafe
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
     return list(
         annotate_records(nlp, (DocRecord(id=doc.id, text=doc.text, meta=dict(doc.meta)) for doc in gold))
     )
