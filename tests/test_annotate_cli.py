@@ -177,3 +177,15 @@ def test_output_in_the_input_folder_is_not_read_back(tmp_path):
 def test_shared_text_copy_is_not_left_in_the_document(nlp):
     doc = nlp(TEXT)
     assert not any(isinstance(key, str) and key.startswith("extractor.") for key in doc.user_data)
+
+
+def test_loading_a_pipeline_never_imports_transformers():
+    """spaCy imports every registered factory when it loads a pipeline: the transformer
+    component must not pull in transformers (seconds of start-up, and missing without the
+    train extra) unless it is used."""
+    import subprocess
+    import sys
+
+    script = "import sys, extractor\nextractor.load()\nprint('transformers' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

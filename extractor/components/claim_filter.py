@@ -35,6 +35,7 @@ from extractor.components.claims import Candidate, ClaimTagger
 from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
 from extractor.spans import doc_text, make_span, register_extensions
+from extractor.textlines import next_line, previous_line
 
 MODEL_FILE = "claim_filter.json"
 MODEL_FORMAT = "extractor.claim_filter"
@@ -306,8 +307,8 @@ def _line_position(text: str, start: int, end: int) -> dict[str, float]:
     if _is_table_row(text[line_start:line_end]):
         position["table_row"] = 1.0
         position["table_row_label" if at_start else "table_figure"] = 1.0
-    previous = text[:line_start].rstrip().rsplit("\n", 1)[-1]
-    following = text[line_end:].lstrip().split("\n", 1)[0]
+    previous = previous_line(text, line_start)
+    following = next_line(text, line_end)
     if any(_is_table_row(line) for line in (previous, following)):
         position["next_to_table_row"] = 1.0
     if at_start and at_end and any(_FIGURE_LINE.fullmatch(line) for line in (previous, following)):

@@ -31,6 +31,7 @@ from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
 from extractor.numbers import APPROXIMATORS, NUMBER_WORDS, parse_quantity
 from extractor.spans import doc_text
+from extractor.textlines import next_line, previous_line
 
 
 def _alternation(phrases: list[str] | tuple[str, ...]) -> str:
@@ -175,7 +176,7 @@ class ClaimTagger(RuleTagger):
             return "bracketed"  # "(241516)", "[47253]", list markers "(1)"
         if self._rule_before.search(before):
             return "rule"
-        if re.search(r"(?i:up\s+to)\s+$", text[:start]) and self._up_to_duration.match(after):
+        if re.search(r"(?i:up\s+to)\s+$", before) and self._up_to_duration.match(after):
             return "up_to_duration"  # "up to 14 days": a limit, not a measurement
         if self._hyphen_unit_after.match(after):
             return "hyphen_unit"  # "an eight-year period", "a 45-day reflection period"
@@ -265,9 +266,7 @@ def _footnote_marker(text: str, start: int, bare: str) -> bool:
         return "." in bare or int(bare) <= 30
     if not re.match(r"^[ \t]*\n", text[end:end + 3]):
         return False
-    previous = text[:line_start].rstrip().rsplit("\n", 1)[-1].strip()
-    following = text[end:].lstrip().split("\n", 1)[0].strip()
-    return _is_prose(previous) and _is_prose(following)
+    return _is_prose(previous_line(text, line_start)) and _is_prose(next_line(text, end))
 
 
 def _is_prose(line: str) -> bool:

@@ -10,6 +10,7 @@ glued to the name by a lost character, not part of it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -94,9 +95,10 @@ class OperationTagger(RuleTagger):
             return
         names = "|".join(sorted((re.escape(n) for n in known), key=len, reverse=True))
         pattern = re.compile(rf"\b(?P<name>{names})\b")
-        first_named = min(start for start, _ in taken)
-        for match in pattern.finditer(text, first_named):
-            if any(start <= match.start() < end for start, end in taken):
+        starts = [start for start, _ in taken]  # in text order, and never overlapping
+        for match in pattern.finditer(text, starts[0]):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index >= 0 and match.start() < taken[index][1]:
                 continue
             end = match.end()
             numbers_match = _NUMBERS.match(text, end)

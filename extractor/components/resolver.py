@@ -17,6 +17,8 @@ get them from `extractor.attributes`.
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,10 +35,6 @@ def _source(doc: Doc, key: str) -> list[Span]:
     if key == "ents":
         return list(doc.ents)
     return list(doc.spans[key]) if key in doc.spans else []
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start_char < b.end_char and b.start_char < a.end_char
 
 
 class ExtractionResolver:
@@ -65,15 +63,13 @@ class ExtractionResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = [(source, span) for source, key in enumerate(self.source_keys) for span in _source(doc, key)]
+        # Accepted spans of one layer (containers, or the rest) never overlap each other, so a
+        # sorted list of their offsets answers "does this overlap one?" by bisection.
+        layers: dict[bool, _Intervals] = {True: _Intervals(), False: _Intervals()}
         accepted: list[Span] = []
         for _, span in sorted(candidates, key=lambda item: self._rank(*item)):
-            container = span.label_ in CONTAINER_LABELS
-            rivals = [
-                other for other in accepted
-                if _overlaps(span, other)
-                and (other.label_ in CONTAINER_LABELS) == container
-            ]
-            if not rivals:
+            layer = layers[span.label_ in CONTAINER_LABELS]
+            if layer.add(span.start_char, span.end_char):
                 accepted.append(span)
         accepted.sort(key=lambda s: (s.start_char, -s.end_char))
         for span in accepted:
@@ -81,10 +77,35 @@ class ExtractionResolver:
                 set_attrs(span, infer_attrs(span.label_, span.text, doc.user_data.get("year")))
         doc.spans[self.output_key] = accepted
         inner = [s for s in accepted if s.label_ not in CONTAINER_LABELS]
-        containers = [s for s in accepted if s.label_ in CONTAINER_LABELS and not any(_overlaps(s, i) for i in inner)]
+        containers = [
+            s for s in accepted if s.label_ in CONTAINER_LABELS and not layers[False].overlaps(s.start_char, s.end_char)
+        ]
         doc.ents = sorted(inner + containers, key=lambda s: s.start_char)
         forget_doc_text(doc)
         return doc
+
+
+class _Intervals:
+    """Non-overlapping character ranges, kept sorted, with logarithmic overlap checks."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start)
+        before = index > 0 and self._ends[index - 1] > start
+        after = index < len(self._starts) and self._starts[index] < end
+        return before or after
+
+    def add(self, start: int, end: int) -> bool:
+        """Add the range unless it overlaps one already there; say whether it was added."""
+        if self.overlaps(start, end):
+            return False
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+        return True
 
 
 @Language.factory(

@@ -33,24 +33,35 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList
 
-try:
-    import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
-except ImportError as err:  # the component needs the "train" extra
-    raise ImportError(
-        "the transformer_tagger component needs torch and transformers: pip install 'extractor[train]'"
-    ) from err
-
 from extractor.labels import CONTAINER_LABELS, LABELS
 from extractor.spans import make_span, register_extensions
-from extractor.training.device import select_device
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+
+def _require(module: str) -> Any:
+    """Import torch or transformers when the component is used, not when it is registered.
+
+    spaCy imports every registered factory's module when it loads any pipeline, so
+    importing torch at module level would slow every load by seconds and break
+    installations without the "train" extra.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:  # the component needs the "train" extra
+        raise ImportError(
+            "the transformer_tagger component needs torch and transformers: pip install 'extractor[train]'"
+        ) from err
 
 #: The span group the component writes to by default; the resolver reads it as a source.
 TRANSFORMER_KEY = "transformer"
@@ -215,6 +226,7 @@ def window_logits(
     """The classifier's scores for every position of every window, run `batch_size` windows at a time."""
     device = next(model.parameters()).device
     results: list[np.ndarray] = []
+    torch = _require("torch")
     with torch.inference_mode():
         for start in range(0, len(windows), batch_size):
             batch = windows[start : start + batch_size]
@@ -327,7 +339,7 @@ def check_safe_dir(path: str | Path) -> Path:
 
 def load_tokenizer(path: Path) -> PreTrainedTokenizerBase:
     """The directory's tokenizer; it must be a fast one, the only kind that gives offsets."""
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    tokenizer = _require("transformers").AutoTokenizer.from_pretrained(path, local_files_only=True)
     if not tokenizer.is_fast:
         raise ValueError(f"{path}: the tokenizer is not a fast (Rust) tokenizer, so it cannot map sub-words to offsets")
     return tokenizer
@@ -338,7 +350,10 @@ def load_model_dir(path: str | Path) -> tuple[PreTrainedModel, PreTrainedTokeniz
     path = check_safe_dir(path)
     settings = TaggerSettings.read(path / SETTINGS_FILE)
     tokenizer = load_tokenizer(path)
-    model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
+    transformers = _require("transformers")
+    model = transformers.AutoModelForTokenClassification.from_pretrained(
+        path, local_files_only=True, use_safetensors=True
+    )
     if model.config.num_labels != settings.scheme.size:
         raise ValueError(
             f"{path}: the model has {model.config.num_labels} outputs but {SETTINGS_FILE} "
@@ -377,6 +392,8 @@ class TransformerTagger:
         self.name = name
         self.spans_key = spans_key
         self.batch_size = batch_size
+        from extractor.training.device import select_device
+
         self.device = select_device(device)
         self.model: PreTrainedModel | None = None
         self.tokenizer: PreTrainedTokenizerBase | None = None
