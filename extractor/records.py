@@ -101,11 +101,11 @@ class RecordError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-def iter_jsonl_numbered(path: str | Path) -> Iterator[tuple[int, DocRecord | RecordError]]:
-    """Yield `(line number, DocRecord or RecordError)` for each non-blank line.
+def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """`(line number, parsed JSON value or RecordError)` for each non-blank line.
 
-    Errors are yielded, not raised, so one bad line never stops the rest of the
-    file. The default id is `<file stem>-<line>`.
+    Lines are split at "\n" only; a byte-order mark on the first line is allowed.
+    Errors are yielded, not raised, so one bad line never stops the rest of the file.
     """
     path = Path(path)
     with path.open("rb") as handle:
@@ -118,14 +118,25 @@ def iter_jsonl_numbered(path: str | Path) -> Iterator[tuple[int, DocRecord | Rec
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as err:
                 yield number, RecordError(path, number, f"malformed JSON ({err.msg}, column {err.colno})")
-                continue
-            try:
-                yield number, DocRecord.from_dict(data, default_id=f"{path.stem}-{number}")
-            except (ValueError, KeyError, TypeError) as err:
-                yield number, RecordError(path, number, str(err))
+
+
+def iter_jsonl_numbered(path: str | Path) -> Iterator[tuple[int, DocRecord | RecordError]]:
+    """Yield `(line number, DocRecord or RecordError)` for each non-blank line.
+
+    The default id is `<file stem>-<line>`.
+    """
+    path = Path(path)
+    for number, data in iter_json_lines(path):
+        if isinstance(data, RecordError):
+            yield number, data
+            continue
+        try:
+            yield number, DocRecord.from_dict(data, default_id=f"{path.stem}-{number}")
+        except (ValueError, KeyError, TypeError) as err:
+            yield number, RecordError(path, number, str(err))
 
 
 def iter_jsonl(path: str | Path) -> Iterator[DocRecord | RecordError]:

@@ -34,11 +34,10 @@ from extractor.convert.common import (
     Report,
     dumps,
     encode_each,
-    iter_json_lines,
     make_span,
 )
 from extractor.labels import LABELS
-from extractor.records import DocRecord, RecordError, SpanRecord
+from extractor.records import DocRecord, RecordError, SpanRecord, iter_json_lines
 
 MANIFEST = "documents.jsonl"
 CONFIG = "annotation.conf"

@@ -167,23 +167,6 @@ def attrs_lookup(table: Any) -> dict[tuple[int, int, str], dict[str, Any]]:
     return found
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any | RecordError]]:
-    """`(line number, parsed JSON or RecordError)` for each non-blank line; lines are split at "\\n" only."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                yield number, RecordError(path, number, f"not valid UTF-8 ({err.reason} at byte {err.start})")
-                continue
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as err:
-                yield number, RecordError(path, number, f"malformed JSON ({err.msg}, column {err.colno})")
-
-
 def dumps(value: Any) -> str:
     """JSON on one line, keeping non-ASCII text readable (the gold format's own convention)."""
     return json.dumps(value, ensure_ascii=False)

@@ -27,10 +27,9 @@ from extractor.convert.common import (
     attrs_table,
     dumps,
     encode_each,
-    iter_json_lines,
     make_span,
 )
-from extractor.records import DocRecord, RecordError
+from extractor.records import DocRecord, RecordError, iter_json_lines
 
 #: Columns with a meaning in doccano or in this export; any other column is metadata.
 KNOWN_COLUMNS = frozenset(

@@ -23,11 +23,10 @@ from extractor.convert.common import (
     atomic_output,
     dumps,
     encode_each,
-    iter_json_lines,
     make_span,
 )
 from extractor.convert.tokens import aligned_doc, span_boundaries
-from extractor.records import DocRecord, RecordError, SpanRecord
+from extractor.records import DocRecord, RecordError, SpanRecord, iter_json_lines
 
 SKIPPED_ANSWERS = ("reject", "ignore")
 
