@@ -193,3 +193,15 @@ def atomic_output(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_json_lines(
+    items: Iterable[tuple[Origin, DocRecord]], path: Path, encode: Callable[[DocRecord], Any], report: Report
+) -> int:
+    """Write one JSON line per document that `encode` accepts; return how many were written."""
+    count = 0
+    with atomic_output(path) as handle:
+        for _, _, line in encode_each(items, encode, report):
+            handle.write(dumps(line) + "\n")
+            count += 1
+    return count

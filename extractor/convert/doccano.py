@@ -22,12 +22,10 @@ from extractor.convert.common import (
     Origin,
     ReadItem,
     Report,
-    atomic_output,
     attrs_lookup,
     attrs_table,
-    dumps,
-    encode_each,
     make_span,
+    write_json_lines,
 )
 from extractor.records import DocRecord, RecordError, iter_json_lines
 
@@ -98,9 +96,4 @@ def read(path: Path, options: ConvertOptions) -> Iterator[ReadItem]:
 
 
 def write(items: Iterable[tuple[Origin, DocRecord]], path: Path, options: ConvertOptions, report: Report) -> int:
-    count = 0
-    with atomic_output(path) as handle:
-        for _, _, line in encode_each(items, record_to_line, report):
-            handle.write(dumps(line) + "\n")
-            count += 1
-    return count
+    return write_json_lines(items, path, record_to_line, report)

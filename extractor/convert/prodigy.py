@@ -20,10 +20,8 @@ from extractor.convert.common import (
     Origin,
     ReadItem,
     Report,
-    atomic_output,
-    dumps,
-    encode_each,
     make_span,
+    write_json_lines,
 )
 from extractor.convert.tokens import aligned_doc, span_boundaries
 from extractor.records import DocRecord, RecordError, SpanRecord, iter_json_lines
@@ -132,9 +130,4 @@ def read(path: Path, options: ConvertOptions) -> Iterator[ReadItem]:
 
 
 def write(items: Iterable[tuple[Origin, DocRecord]], path: Path, options: ConvertOptions, report: Report) -> int:
-    count = 0
-    with atomic_output(path) as handle:
-        for _, _, task in encode_each(items, record_to_task, report):
-            handle.write(dumps(task) + "\n")
-            count += 1
-    return count
+    return write_json_lines(items, path, record_to_task, report)
