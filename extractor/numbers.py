@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
 from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = [
     "APPROXIMATORS",
@@ -208,7 +209,7 @@ _NUMERAL_RE = re.compile(
 
 
 def _digits(text: str) -> float:
-    return float(re.sub(r"[, ]", "", text))
+    return float(text.replace(",", "").replace(" ", ""))
 
 
 def _numeral_value(m: re.Match[str]) -> float | None:
@@ -235,6 +236,8 @@ def _numeral_value(m: re.Match[str]) -> float | None:
 def _scaled(base: float, scale: float) -> float:
     """`base` times a scale word's power of ten, in decimal, so that "£2.01 million" is 2010000.0
     as written and not the binary product 2009999.9999999998."""
+    if scale == 1.0:
+        return base  # the decimal product would give the same float back
     return float(Decimal(repr(base)) * Decimal(int(scale)))
 
 
@@ -360,9 +363,10 @@ class Quantity:
     is_range: bool = False
 
 
-@dataclass(frozen=True)
-class _Head:
-    """One quantity without what is counted: "£1.5 million", "15 per cent", "tenfold"."""
+class _Head(NamedTuple):
+    """One quantity without what is counted: "£1.5 million", "15 per cent", "tenfold".
+
+    A named tuple rather than a dataclass: one is made for every number the claim tagger reads."""
 
     value: float
     scale: float  # the multiplier a scale word applied (1 if none), for ranges like "1.5-2 million"
@@ -516,11 +520,16 @@ def _range(s: str, pos: int, marker: str | None) -> tuple[_Head, float] | None:
     return None
 
 
+_AGE_RE = re.compile(r"(?P<unit>(?:year|month|week|day)s?)\s+(?:old|of\s+age)", re.IGNORECASE)
+#: What may follow a quantity: a space or dash before what is counted, or closing punctuation.
+_AFTER_QUANTITY_RE = re.compile(r"[\s\-–—]|[.,;:]*$")
+
+
 def _counted(rest: str, head_counted: str | None) -> str | None:
     """What is counted: the words after the quantity, as written, without the hyphen of "45-day",
     the full stop after "per cent." and the adjective of an age ("14 years old" -> "years")."""
     text = " ".join(rest.strip().lstrip("-–—").rstrip(".,;:").split())
-    if age := re.fullmatch(r"(?P<unit>(?:year|month|week|day)s?)\s+(?:old|of\s+age)", text, re.IGNORECASE):
+    if age := _AGE_RE.fullmatch(text):
         text = age["unit"]
     return " ".join(part for part in (head_counted, text) if part) or None
 
@@ -562,7 +571,7 @@ def parse_quantity(surface: str) -> Quantity | None:
         else:
             continue
         rest = s[head.end :]
-        if rest and not re.match(r"[\s\-–—]|[.,;:]*$", rest):
+        if rest and not _AFTER_QUANTITY_RE.match(rest):
             # Letters or symbols against the number make it something else: "2nd", "1960s",
             # "10kg", "$99(".
             return None

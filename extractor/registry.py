@@ -189,6 +189,10 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+#: How many (surface, year) answers `AgencyRegistry.canonical_for` remembers before starting afresh.
+_CANONICAL_CACHE_SIZE = 100_000
+
+
 class AgencyRegistry:
     """The bodies, indexed by normalised name and by acronym."""
 
@@ -197,6 +201,9 @@ class AgencyRegistry:
         self._by_canonical: dict[str, int] = {}
         self._by_name: dict[str, list[int]] = {}
         self._by_acronym: dict[str, list[int]] = {}
+        # A corpus names the same few bodies again and again, and normalising a name is the costly
+        # part of a lookup, so answers are remembered (bounded; forgotten when a body is added).
+        self._canonical_cache: dict[tuple[str, int | None], str | None] = {}
         for agency in agencies:
             self.add(agency)
 
@@ -242,6 +249,7 @@ class AgencyRegistry:
         new acronyms and variants, and fills years the stored body lacks: an
         import can enrich curated entries without overriding them.
         """
+        self._canonical_cache.clear()
         key = normalise_name(agency.canonical)
         position = self._by_canonical.get(key)
         if position is None:
@@ -302,6 +310,14 @@ class AgencyRegistry:
         Of several bodies, the one active in `year` (else the nearest in time)
         is chosen when a year is given, else the most recent.
         """
+        key = (surface, year)
+        if key not in self._canonical_cache:
+            if len(self._canonical_cache) >= _CANONICAL_CACHE_SIZE:
+                self._canonical_cache.clear()
+            self._canonical_cache[key] = self._canonical_for(surface, year)
+        return self._canonical_cache[key]
+
+    def _canonical_for(self, surface: str, year: int | None) -> str | None:
         found = self.candidates(surface)
         if not found:
             return None

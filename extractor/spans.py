@@ -29,6 +29,11 @@ def get_attrs(span: Span) -> dict[str, Any]:
     return dict(span._.get(ATTRS_EXTENSION) or {})
 
 
+def has_attrs(span: Span) -> bool:
+    """Whether the span has any attributes (cheaper than `get_attrs`, which copies them)."""
+    return bool(span._.get(ATTRS_EXTENSION))
+
+
 def set_attrs(span: Span, attrs: dict[str, Any]) -> None:
     span._.set(ATTRS_EXTENSION, dict(attrs))
 

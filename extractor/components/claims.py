@@ -34,9 +34,11 @@ from extractor.spans import doc_text
 from extractor.textlines import next_line, previous_line
 
 
-def _alternation(phrases: list[str] | tuple[str, ...]) -> str:
+def _alternation(phrases: list[str] | tuple[str, ...], backwards: bool = False) -> str:
+    """The phrases as one alternation, longest first, any whitespace inside them; `backwards`
+    writes each phrase reversed, for the patterns that read the text before a number backwards."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return "|".join(re.escape(p[::-1] if backwards else p).replace(r"\ ", r"\s+") for p in ordered)
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s?[½¼¾])?|[½¼¾]"
@@ -51,21 +53,45 @@ _CURRENCY_WORDS = r"(?:\s(?:pounds|euros|dollars)\b)"
 _ONE = rf"(?:{_CURRENCY}\s?)?(?:{_DIGITS}|(?i:{_WORDS}))(?:{_SCALE})?(?:{_PERCENT}|{_CURRENCY_WORDS})?"
 _FOLD = r"(?i:(?:" + "|".join(_WORD_NUMBER_PARTS) + r"|\d+)-?fold)\b"
 _APPROXIMATOR = _alternation(APPROXIMATORS)
-_APPROXIMATOR_BEFORE = rf"(?<![\w£€$.,/-])(?:(?P<approx>(?i:{_APPROXIMATOR}))\s+)?"
+_NOT_AFTER_WORD = r"(?<![\w£€$.,/-])"
 _SINGLE = re.compile(
-    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:[-–]|\s+[-–]\s+|\s+to\s+)(?P<second>{_ONE}))?)"
+    rf"{_NOT_AFTER_WORD}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:[-–]|\s+[-–]\s+|\s+to\s+)(?P<second>{_ONE}))?)"
     r"(?![\w])"
 )
 _RANGE = re.compile(
-    rf"{_APPROXIMATOR_BEFORE}(?P<quantity>(?i:between|from)\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
+    rf"{_NOT_AFTER_WORD}(?P<quantity>(?i:between|from)\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
     r"(?![\w])"
 )
 _HALF = re.compile(rf"\b(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
+#: The approximator before a quantity ("more than 528"), read backwards from the quantity's start
+#: in the reversed text: trying the long alternation once per quantity, rather than at every word
+#: of the text, is the difference between this and a pattern with an optional approximator.
+_APPROXIMATOR_BEHIND = re.compile(rf"\s+(?i:{_alternation(APPROXIMATORS, backwards=True)})(?![\w£€$.,/-])")
 _COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]+|[A-Z]{2,}s)\b")
-_QUESTION_NUMBER = re.compile(r"[(\[]\d{3,7}[)\]]\s*$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-#: The earlier items of a list of references, so "sections 2 and 3" reads as "sections 3".
-_LIST_BEFORE = re.compile(r"(?:\d+[A-Za-z]?(?:\(\w+\))*\s*(?:,|and|or|to)\s*)+$")
+# What comes before a number is read backwards: each `_..._BEHIND` pattern is matched at the
+# start of the reversed text before the number, so it is tried once rather than at every one of
+# the positions a search for "... at the end" tries. Each names the pattern it reads backwards.
+#: The earlier items of a list of references, so "sections 2 and 3" reads as "sections 3":
+#: `(?:\d+[A-Za-z]?(?:\(\w+\))*\s*(?:,|and|or|to)\s*)+$` read backwards.
+_LIST_BEHIND = re.compile(r"(?:\s*(?:,|dna|ro|ot)\s*(?:\)\w+\()*[A-Za-z]?\d+)+")
+#: `[(\[]\s*$` backwards: an opening bracket just before the number.
+_BRACKET_BEHIND = re.compile(r"\s*[(\[]")
+#: `(?i:up\s+to)\s+$` backwards.
+_UP_TO_BEHIND = re.compile(r"\s+(?i:ot\s+pu)")
+_CLOSING_BRACKET_AFTER = re.compile(r"\s*[)\]]")
+_HAS_UNIT = re.compile(r"[£€$%]|per\s?cent|percent|million|billion|bn")
+_IS_PERCENT = re.compile(r"%|per\s?cent|percent")
+_SHORT_YEAR_OR_YEAR = re.compile(r"\d{2}|(?:1[89]|20)\d\d")
+_TIME_OF_DAY_AFTER = re.compile(r"\s*(?:am|pm|a\.m\.|p\.m\.|[.:]\d\d\s*(?:am|pm|a\.m\.|p\.m\.|hours))\b")
+_CODE_SUFFIX_AFTER = re.compile(r"[A-Z]{1,2}\b")
+_SLASH_AFTER = re.compile(r"/\d")
+_ONE_OF_AFTER = re.compile(r"\s+(?:of|or|another|way|off)\b")
+_NEXT_TWO_WORDS = re.compile(r"\s+(\w+)(?:\s+(\w+))?")
+_MARKER_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+_MARKER_BEFORE_PROSE = re.compile(r"[ .)]\s?[A-Z“\"(]")
+_LINE_END_AFTER = re.compile(r"[ \t]*\n")
+_FIGURES_ONLY = re.compile(r"[\d.,£$€%\s()-]*")
 
 #: Why a candidate is not a claim, in the order the filters are tried; "unparsable" is a
 #: quantity `extractor.numbers` cannot read a value from.
@@ -106,16 +132,19 @@ class ClaimTagger(RuleTagger):
         self._date = re.compile(
             rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{months})\b|^(?:st|nd|rd|th)\b"
         )
-        self._month_before = re.compile(rf"\b(?:{months})\.?\s*$")
-        self._reference_before = re.compile(
-            rf"(?:\b(?i:{_alternation(data['reference_words'])})|\b(?:{_alternation(data['reference_words_capitalised'])}))"
-            r"\.?\s*$"
-        )
-        self._rule_before = re.compile(rf"(?i:\b(?:{_alternation(data['rule_cues'])}))\s+(?:an?\s+|the\s+)?$")
+        # Read backwards (see `_LIST_BEHIND`): `\b(?:MONTHS)\.?\s*$`, `\b(?:REFERENCE WORDS)\.?\s*$`
+        # and `\b(?:RULE CUES)\s+(?:an?\s+|the\s+)?$`.
+        self._month_behind = re.compile(rf"\s*\.?(?:{_alternation(data['months'], backwards=True)})\b")
+        references = _alternation(data["reference_words"], backwards=True)
+        capitalised_references = _alternation(data["reference_words_capitalised"], backwards=True)
+        self._reference_behind = re.compile(rf"\s*\.?(?:(?i:{references})|(?:{capitalised_references}))\b")
+        rule_cues = _alternation(data["rule_cues"], backwards=True)
+        self._rule_behind = re.compile(rf"(?:\s+n?a|\s+eht)?\s+(?i:{rule_cues})\b")
         time_units = _alternation(data["time_units"])
         self._time_unit_after = re.compile(rf"^(?:-|\s)(?i:{time_units})\b")
         self._hyphen_unit_after = re.compile(rf"^-(?i:{time_units}|strong|point|page|man|member|hour)\b")
-        self._time_frame_before = re.compile(rf"(?i:\b(?:{_alternation(data['time_frame_cues'])}))\s+$")
+        # `\b(?:TIME FRAME CUES)\s+$` backwards.
+        self._time_frame_behind = re.compile(rf"\s+(?i:{_alternation(data['time_frame_cues'], backwards=True)})\b")
         self._up_to_duration = re.compile(rf"^\s*(?i:{time_units})")
         self._stop_words = frozenset(data["counted_stop_words"])
         self._ing_nouns = frozenset(data["noun_ing_words"])
@@ -149,38 +178,40 @@ class ClaimTagger(RuleTagger):
 
     def _rejection(self, text: str, match: re.Match[str], start: int, end: int) -> str | None:
         """Which filter says the number is a date, year, reference, rule or time frame; None for a claim."""
-        first = match.groupdict().get("first") or match.group("quantity")
-        before = text[max(0, start - 40):start]
+        groups = match.groupdict()  # "about half" has no "first" or "second"
+        quantity = groups["quantity"]
+        first = groups.get("first") or quantity
+        behind = text[max(0, start - 40):start][::-1]  # the text before the number, read backwards
         after = text[end:end + 30]
         bare = first.replace(",", "").strip()
-        has_unit = bool(re.search(r"[£€$%]|per\s?cent|percent|million|billion|bn", match.group("quantity")))
+        has_unit = _HAS_UNIT.search(quantity) is not None
         is_word = first[:1].isalpha()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"):
             return "glued"  # footnote marker glued to a word ("Disruptions1") or part of a code
         if _YEAR.match(bare) and not has_unit and not self._has_counted_noun(text, end):
             return "year"
-        second = match.groupdict().get("second")
-        if second and _YEAR.match(bare) and re.fullmatch(r"\d{2}|(?:1[89]|20)\d\d", second.strip()):
+        second = groups.get("second")
+        if second and _YEAR.match(bare) and _SHORT_YEAR_OR_YEAR.fullmatch(second.strip()):
             return "period"  # a period: "2006-07", "2006 to 2008"
-        if self._date.match(after) or self._month_before.search(before):
+        if self._date.match(after) or self._month_behind.match(behind):
             return "date"
-        if re.match(r"^\s*(?:am|pm|a\.m\.|p\.m\.|[.:]\d\d\s*(?:am|pm|a\.m\.|p\.m\.|hours))\b", after):
+        if _TIME_OF_DAY_AFTER.match(after):
             return "time"
-        if re.match(r"^[A-Z]{1,2}\b", after) and not is_word:
+        if _CODE_SUFFIX_AFTER.match(after) and not is_word:
             return "code_suffix"  # "column 75W", "1234WS"
-        if self._reference_before.search(_LIST_BEFORE.sub("", before)) and not has_unit:
+        if not has_unit and self._reference_behind.match(behind, _end_of(_LIST_BEHIND.match(behind))):
             return "reference"  # "column 75W", "sections 2 and 3", "Home Office Findings 202"
-        if re.match(r"^/\d", after):
+        if _SLASH_AFTER.match(after):
             return "slash_code"  # a date or code: "26/02/2021"
-        if re.search(r"[(\[]\s*$", before) and re.match(r"^\s*[)\]]", after):
+        if _BRACKET_BEHIND.match(behind) and _CLOSING_BRACKET_AFTER.match(after):
             return "bracketed"  # "(241516)", "[47253]", list markers "(1)"
-        if self._rule_before.search(before):
+        if self._rule_behind.match(behind):
             return "rule"
-        if re.search(r"(?i:up\s+to)\s+$", before) and self._up_to_duration.match(after):
+        if _UP_TO_BEHIND.match(behind) and self._up_to_duration.match(after):
             return "up_to_duration"  # "up to 14 days": a limit, not a measurement
         if self._hyphen_unit_after.match(after):
             return "hyphen_unit"  # "an eight-year period", "a 45-day reflection period"
-        if self._time_unit_after.match(after) and self._time_frame_before.search(before):
+        if self._time_unit_after.match(after) and self._time_frame_behind.match(behind):
             return "time_frame"  # "in the five years", "over the last three years"
         if _footnote_marker(text, start, bare):
             return "footnote"
@@ -203,10 +234,10 @@ class ClaimTagger(RuleTagger):
     def _word_number_is_claim(self, text: str, first: str, end: int) -> bool:
         """A number in words is a claim with a counted noun, a verb, or "of those"."""
         if self._has_counted_noun(text, end):
-            return first.lower() != "one" or not re.match(r"\s+(?:of|or|another|way|off)\b", text[end:])
+            return first.lower() != "one" or not _ONE_OF_AFTER.match(text, end)
         if first.lower() in {"one", "no", "none"}:
             return False
-        following = re.match(r"\s+(\w+)(?:\s+(\w+))?", text[end:end + 30])
+        following = _NEXT_TWO_WORDS.match(text[end:end + 30])
         if following is None:
             return False
         word, next_word = following.group(1).lower(), (following.group(2) or "").lower()
@@ -216,7 +247,7 @@ class ClaimTagger(RuleTagger):
 
     def _counted(self, text: str, end: int, match: re.Match[str]) -> tuple[int, str | None]:
         """Extend the span over the counted noun after it: up to three words, no verb, no name."""
-        if re.search(r"%|per\s?cent|percent", match.group("quantity")):
+        if _IS_PERCENT.search(match.group("quantity")):
             return end, None
         words: list[str] = []
         position = end
@@ -234,16 +265,38 @@ class ClaimTagger(RuleTagger):
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
-    """Every quantity in the text, a range before the single numbers inside it."""
-    found = [(m.start(), m.start("quantity"), m.end(), m) for m in _RANGE.finditer(text)]
+    """Every quantity in the text, a range before the single numbers inside it, as (start with the
+    approximator, quantity start, end, match)."""
+    backwards = text[::-1]
+    found = list(_with_approximators(text, backwards, _RANGE))
     covered = [(start, end) for start, _, end, _ in found]
-    # "about half" needs the long approximator alternation tried at every word: only where "half" is.
-    patterns = (_SINGLE, _HALF) if "half" in text else (_SINGLE,)
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            if not any(start <= match.start("quantity") < end for start, end in covered):
-                found.append((match.start(), match.start("quantity"), match.end(), match))
+    singles = list(_with_approximators(text, backwards, _SINGLE))
+    # "about half" needs the approximator before it: only where "half" is.
+    halves = [(m.start(), m.start("quantity"), m.end(), m) for m in _HALF.finditer(text)] if "half" in text else []
+    for candidate in singles + halves:
+        if not any(start <= candidate[1] < end for start, end in covered):
+            found.append(candidate)
     return sorted(found, key=lambda candidate: candidate[0])
+
+
+def _with_approximators(
+    text: str, backwards: str, pattern: re.Pattern[str]
+) -> Iterator[tuple[int, int, int, re.Match[str]]]:
+    """The pattern's quantities, each with the start of the approximator before it, if any.
+
+    The approximator must start after the previous quantity ends, as it would in one pattern
+    with an optional approximator in front.
+    """
+    previous_end = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        approximator = _APPROXIMATOR_BEHIND.match(backwards, len(text) - start, len(text) - previous_end)
+        yield (len(text) - approximator.end() if approximator else start), start, match.end(), match
+        previous_end = match.end()
+
+
+def _end_of(match: re.Match[str] | None) -> int:
+    return match.end() if match else 0
 
 
 def _plain(value: float) -> int | float:
@@ -259,19 +312,19 @@ def _footnote_marker(text: str, start: int, bare: str) -> bool:
     in a table would have other figures above or below it instead.
     """
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip() or not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", bare):
+    if text[line_start:start].strip() or not _MARKER_NUMBER.fullmatch(bare):
         return False
     end = start + len(bare)
-    if re.match(r"^[ .)]\s?[A-Z“\"(]", text[end:end + 3]):
+    if _MARKER_BEFORE_PROSE.match(text, end, end + 3):
         return "." in bare or int(bare) <= 30
-    if not re.match(r"^[ \t]*\n", text[end:end + 3]):
+    if not _LINE_END_AFTER.match(text, end, end + 3):
         return False
     return _is_prose(previous_line(text, line_start)) and _is_prose(next_line(text, end))
 
 
 def _is_prose(line: str) -> bool:
     """A line of words, not a figure or an empty table cell."""
-    return bool(line) and not re.fullmatch(r"[\d.,£$€%\s()-]*", line)
+    return bool(line) and not _FIGURES_ONLY.fullmatch(line)
 
 
 def _question_regions(text: str) -> list[tuple[int, int]]:

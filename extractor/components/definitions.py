@@ -36,19 +36,31 @@ _VERBS = (
 #: parenthesis (one level of nesting), or a few words ("“dealing” with property includes").
 _QUALIFIER = r"(?!\s*\))(?:\s*\((?:[^()\n]|\([^()\n]*\))*\)|[^.;:“”\"\n()]){0,160}?"
 _QUOTED = rf"[{_OPEN}][^{_OPEN}{_CLOSE}\n]{{1,80}}[{_CLOSE}]"
-_STARTS = (
-    re.compile(rf"(?<![A-Za-z])(?P<term>{_QUOTED}(?:\s+and\s+{_QUOTED})?){_QUALIFIER}\s*{_VERBS}"),
+#: Words without one of which `_VERBS` cannot match ("meaning", "shall mean", "is—"...).
+_VERB_WORDS = ("mean", "include", "defined", "construed", "—")
+#: Each start pattern, with the words it cannot match without: one of each group must be in the
+#: text, or the pattern is not run. Most written answers define nothing, and a search of the
+#: document for a few words costs far less than running seven patterns over it.
+_STARTS: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = (
+    (re.compile(rf"(?<![A-Za-z])(?P<term>{_QUOTED}(?:\s+and\s+{_QUOTED})?){_QUALIFIER}\s*{_VERBS}"),
+     (tuple(_OPEN), _VERB_WORDS)),
     # A term whose opening quotation mark was lost at the start of a line; legislation.gov.uk
     # text glues editorial markers ("F2", "M1") to it, which stay outside the span.
-    re.compile(rf"(?m)^(?:\[?[FMC]\d+)?(?P<term>[A-Za-z][^{_OPEN}{_CLOSE}\n]{{0,60}}[{_CLOSE}]){_QUALIFIER}\s*{_VERBS}"),
-    re.compile(r"(?:^|(?<=[.:!?]\s)|(?<=\n))(?P<term>(?!(?:This|That|It|These|Those|Which|What)\b)"
-               r"[A-Z][a-z]+(?:\s+[a-z]+){0,3})\s+(?:shall\s+mean|shall\s+include|is\s+defined\s+as)\b"),
-    re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?P<span>person\s+is\s+(?:only\s+)?(?:guilty\s+of\s+|an?\s+)?"
-               r"(?P<term>[a-z][a-z ]{2,60}?)\s+(?:only\s+)?if)\b"),
-    re.compile(r"\b[Dd]efinition\s+of\s+(?:an?\s+|the\s+)?(?P<term>[a-z][a-z ]{2,40}?)\s+is\b(?!\s+(?:set|not|in))"),
-    re.compile(r"\b[Rr]eferences\s+to\s+(?P<term>[^,.;\n]{2,60}?)\s+are\s+to\s+be\s+construed"),
-    re.compile(r"(?:^|(?<=[.:]\s)|(?<=\n))(?P<term>[A-Z][a-z]+(?:\s+[a-z]+){0,2})\s+falls\s+within\s+this\s+"
-               r"(?:subsection|section)\s+if\b"),
+    (re.compile(rf"(?m)^(?:\[?[FMC]\d+)?(?P<term>[A-Za-z][^{_OPEN}{_CLOSE}\n]{{0,60}}[{_CLOSE}]){_QUALIFIER}\s*{_VERBS}"),
+     (tuple(_CLOSE), _VERB_WORDS)),
+    (re.compile(r"(?:^|(?<=[.:!?]\s)|(?<=\n))(?P<term>(?!(?:This|That|It|These|Those|Which|What)\b)"
+                r"[A-Z][a-z]+(?:\s+[a-z]+){0,3})\s+(?:shall\s+mean|shall\s+include|is\s+defined\s+as)\b"),
+     (("shall", "defined"),)),
+    (re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?P<span>person\s+is\s+(?:only\s+)?(?:guilty\s+of\s+|an?\s+)?"
+                r"(?P<term>[a-z][a-z ]{2,60}?)\s+(?:only\s+)?if)\b"),
+     (("person",),)),
+    (re.compile(r"\b[Dd]efinition\s+of\s+(?:an?\s+|the\s+)?(?P<term>[a-z][a-z ]{2,40}?)\s+is\b(?!\s+(?:set|not|in))"),
+     (("efinition",),)),
+    (re.compile(r"\b[Rr]eferences\s+to\s+(?P<term>[^,.;\n]{2,60}?)\s+are\s+to\s+be\s+construed"),
+     (("eferences",),)),
+    (re.compile(r"(?:^|(?<=[.:]\s)|(?<=\n))(?P<term>[A-Z][a-z]+(?:\s+[a-z]+){0,2})\s+falls\s+within\s+this\s+"
+                r"(?:subsection|section)\s+if\b"),
+     (("falls",),)),
 )
 _ABBREVIATIONS = ("c", "s", "ss", "No", "no", "e.g", "i.e", "etc", "para", "paras", "art", "arts", "Cm", "v", "St")
 _SENTENCE_END = re.compile(
@@ -83,7 +95,9 @@ class DefinitionTagger(RuleTagger):
 
     def _starts(self, text: str) -> list[_Start]:
         found: dict[int, _Start] = {}
-        for pattern in _STARTS:
+        for pattern, needed in _STARTS:
+            if not all(any(word in text for word in group) for group in needed):
+                continue
             for match in pattern.finditer(text):
                 group = "span" if "span" in pattern.groupindex else "term"
                 start = match.start(group)

@@ -105,7 +105,9 @@ class LegislationTagger(RuleTagger):
 
     def _left_edge(self, text: str, head_start: int) -> int:
         """Where the name before the head starts: the first name word of the chain."""
+        # The chain never crosses a line break, so the window stops at the line's start.
         window_start = max(0, head_start - 200)
+        window_start = text.rfind("\n", window_start, head_start) + 1 or window_start
         tokens = [
             _Token(m.group(), m.start(), m.end())
             for m in _TOKEN.finditer(text, window_start, head_start)

@@ -18,13 +18,14 @@ get them from `extractor.attributes`.
 from __future__ import annotations
 
 import bisect
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.attributes import infer_attrs
 from extractor.labels import CONTAINER_LABELS, LABELS, SPANS_KEY
-from extractor.spans import forget_doc_text, get_attrs, register_extensions, set_attrs
+from extractor.spans import forget_doc_text, has_attrs, register_extensions, set_attrs
 
 DEFAULT_PRECEDENCE = ["LEGISLATION", "OPERATION", "AGENCY", "NUMERIC_CLAIM", "LEGAL_DEFINITION"]
 DEFAULT_SOURCES = ["legislation", "operation", "agency", "definition", "claim"]
@@ -35,6 +36,14 @@ def _source(doc: Doc, key: str) -> list[Span]:
     if key == "ents":
         return list(doc.ents)
     return list(doc.spans[key]) if key in doc.spans else []
+
+
+class _Candidate(NamedTuple):
+    label: str
+    start: int
+    end: int
+    source: int
+    span: Span
 
 
 class ExtractionResolver:
@@ -55,25 +64,31 @@ class ExtractionResolver:
         self.precedence = list(precedence)
         self.output_key = output_key
         self.prefer_earlier_sources = prefer_earlier_sources
+        self._label_ranks = {label: rank for rank, label in reversed(list(enumerate(self.precedence)))}
 
-    def _rank(self, source: int, span: Span) -> tuple[int, int, int, int]:
-        label_rank = self.precedence.index(span.label_) if span.label_ in self.precedence else len(self.precedence)
-        source_rank = source if self.prefer_earlier_sources else 0
-        return (source_rank, label_rank, -(span.end_char - span.start_char), span.start_char)
+    def _rank(self, candidate: _Candidate) -> tuple[int, int, int, int]:
+        label_rank = self._label_ranks.get(candidate.label, len(self.precedence))
+        source_rank = candidate.source if self.prefer_earlier_sources else 0
+        return (source_rank, label_rank, candidate.start - candidate.end, candidate.start)
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = [(source, span) for source, key in enumerate(self.source_keys) for span in _source(doc, key)]
+        # Each span's label and offsets are read once: every read of them is a call into spaCy.
+        candidates = [
+            _Candidate(span.label_, span.start_char, span.end_char, source, span)
+            for source, key in enumerate(self.source_keys)
+            for span in _source(doc, key)
+        ]
         # Accepted spans of one layer (containers, or the rest) never overlap each other, so a
         # sorted list of their offsets answers "does this overlap one?" by bisection.
         layers: dict[bool, _Intervals] = {True: _Intervals(), False: _Intervals()}
-        accepted: list[Span] = []
-        for _, span in sorted(candidates, key=lambda item: self._rank(*item)):
-            layer = layers[span.label_ in CONTAINER_LABELS]
-            if layer.add(span.start_char, span.end_char):
-                accepted.append(span)
-        accepted.sort(key=lambda s: (s.start_char, -s.end_char))
+        chosen: list[_Candidate] = []
+        for candidate in sorted(candidates, key=self._rank):
+            if layers[candidate.label in CONTAINER_LABELS].add(candidate.start, candidate.end):
+                chosen.append(candidate)
+        chosen.sort(key=lambda candidate: (candidate.start, -candidate.end))
+        accepted = [candidate.span for candidate in chosen]
         for span in accepted:
-            if not get_attrs(span):
+            if not has_attrs(span):
                 set_attrs(span, infer_attrs(span.label_, span.text, doc.user_data.get("year")))
         doc.spans[self.output_key] = accepted
         inner = [s for s in accepted if s.label_ not in CONTAINER_LABELS]
