@@ -46,9 +46,10 @@ def make_span(doc: Doc, start: int, end: int, label: str, attrs: dict[str, Any] 
     """
     if start >= end:
         return None
-    # `doc.text` joins every token each time it is read, so check the span's own text instead.
+    if not doc_text(doc)[start:end].strip():
+        return None
     span = doc.char_span(start, end, label=label)
-    if span is None or not span.text.strip():
+    if span is None:
         return None
     if attrs is not None:
         set_attrs(span, attrs)

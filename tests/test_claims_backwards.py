@@ -11,30 +11,44 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import extractor
 from extractor.components import claims
 from extractor.knowledge import load_data
-from extractor.numbers import APPROXIMATORS
+from extractor.numbers import APPROXIMATORS, NUMBER_WORDS
 
 DATA = load_data("claims.json")
+
+
+def _flat(phrases: list[str] | tuple[str, ...]) -> str:
+    """The plain alternation, longest first: what the tagger's grouped alternations must match as."""
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+
 FORWARD_LIST = re.compile(r"(?:\d+[A-Za-z]?(?:\(\w+\))*\s*(?:,|and|or|to)\s*)+$")
-FORWARD_MONTH = re.compile(rf"\b(?:{claims._alternation(DATA['months'])})\.?\s*$")
+FORWARD_MONTH = re.compile(rf"\b(?:{_flat(DATA['months'])})\.?\s*$")
 FORWARD_REFERENCE = re.compile(
-    rf"(?:\b(?i:{claims._alternation(DATA['reference_words'])})"
-    rf"|\b(?:{claims._alternation(DATA['reference_words_capitalised'])}))\.?\s*$"
+    rf"(?:\b(?i:{_flat(DATA['reference_words'])})"
+    rf"|\b(?:{_flat(DATA['reference_words_capitalised'])}))\.?\s*$"
 )
-FORWARD_RULE = re.compile(rf"(?i:\b(?:{claims._alternation(DATA['rule_cues'])}))\s+(?:an?\s+|the\s+)?$")
-FORWARD_TIME_FRAME = re.compile(rf"(?i:\b(?:{claims._alternation(DATA['time_frame_cues'])}))\s+$")
+FORWARD_RULE = re.compile(rf"(?i:\b(?:{_flat(DATA['rule_cues'])}))\s+(?:an?\s+|the\s+)?$")
+FORWARD_TIME_FRAME = re.compile(rf"(?i:\b(?:{_flat(DATA['time_frame_cues'])}))\s+$")
 FORWARD_BRACKET = re.compile(r"[(\[]\s*$")
 FORWARD_UP_TO = re.compile(r"(?i:up\s+to)\s+$")
 #: The quantity pattern as it was before the approximator was read backwards: one pattern, the
 #: approximator optional in front.
-_APPROXIMATOR_IN_FRONT = rf"(?<![\w£€$.,/-])(?:(?P<approx>(?i:{claims._alternation(APPROXIMATORS)}))\s+)?"
-FORWARD_SINGLE = re.compile(_APPROXIMATOR_IN_FRONT + claims._SINGLE.pattern.removeprefix(claims._NOT_AFTER_WORD))
-FORWARD_RANGE = re.compile(_APPROXIMATOR_IN_FRONT + claims._RANGE.pattern.removeprefix(claims._NOT_AFTER_WORD))
+_APPROXIMATOR_IN_FRONT = rf"(?<![\w£€$.,/-])(?:(?P<approx>(?i:{_flat(APPROXIMATORS)}))\s+)?"
+_FLAT_NUMBER_WORD = _flat(sorted(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"}))
+FORWARD_SINGLE = re.compile(
+    _APPROXIMATOR_IN_FRONT
+    + claims._SINGLE.pattern.removeprefix(claims._NOT_AFTER_WORD).replace(claims._NUMBER_WORD, _FLAT_NUMBER_WORD)
+)
+FORWARD_RANGE = re.compile(
+    _APPROXIMATOR_IN_FRONT
+    + claims._RANGE.pattern.removeprefix(claims._NOT_AFTER_WORD).replace(claims._NUMBER_WORD, _FLAT_NUMBER_WORD)
+)
 
 WORDS = [
     *DATA["months"][:6], *DATA["reference_words"][:12], *DATA["reference_words_capitalised"][:8],
@@ -104,3 +118,21 @@ def test_approximators_are_found_as_one_forward_pattern_finds_them(text: str) ->
 )
 def test_candidates_start_at_their_approximator(text: str, expected: list[str]) -> None:
     assert [text[start:end] for start, _, end, _ in claims._candidates(text)] == expected
+
+
+PHRASES = st.lists(st.text("abAB .", min_size=1, max_size=4).filter(lambda p: p.strip() == p), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    phrases=PHRASES,
+    text=st.text("abAB .", max_size=12),
+    flags=st.sampled_from([0, re.IGNORECASE]),
+)
+@example(phrases=["aaaa", "Ab", "a"], text="ab", flags=re.IGNORECASE)  # "a" and "A" groups: not grouped
+def test_grouped_alternation_matches_what_the_flat_one_matches(phrases: list[str], text: str, flags: int) -> None:
+    grouped = re.compile(f"(?:{claims._alternation(phrases)})", flags)
+    flat = re.compile(f"(?:{_flat(phrases)})", flags)
+    for position in range(len(text) + 1):
+        found, expected = grouped.match(text, position), flat.match(text, position)
+        assert (found and found.group()) == (expected and expected.group())

@@ -20,7 +20,7 @@ obeying it; `find` keeps the candidates no filter rejected.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -34,24 +34,39 @@ from extractor.spans import doc_text
 from extractor.textlines import next_line, previous_line
 
 
-def _alternation(phrases: list[str] | tuple[str, ...], backwards: bool = False) -> str:
+def _alternation(phrases: Iterable[str], backwards: bool = False) -> str:
     """The phrases as one alternation, longest first, any whitespace inside them; `backwards`
-    writes each phrase reversed, for the patterns that read the text before a number backwards."""
-    ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p[::-1] if backwards else p).replace(r"\ ", r"\s+") for p in ordered)
+    writes each phrase reversed, for the patterns that read the text before a number backwards.
+
+    Phrases are grouped by their first character ("t(?:wenty|wo|...)|f(?:ive|...)"), so the regex
+    engine, which tries alternatives one by one, tries a group only where its character is: the
+    number patterns are tried at every word of the text, and this halves their cost. Grouping keeps
+    the longest-first order of phrases that can match at the same place (they share the first
+    character), so it matches what the flat alternation matches; it is skipped when two first
+    characters differ only in case, which a case-insensitive pattern would not tell apart.
+    """
+    written = sorted((p[::-1] if backwards else p for p in phrases), key=len, reverse=True)
+    groups: dict[str, list[str]] = {}
+    for phrase in written:
+        groups.setdefault(phrase[0], []).append(phrase[1:])
+    if len({first.casefold() for first in groups}) < len(groups):
+        return "|".join(_escape(phrase) for phrase in written)
+    return "|".join(f"{_escape(first)}(?:{'|'.join(map(_escape, rests))})" for first, rests in groups.items())
+
+
+def _escape(phrase: str) -> str:
+    return re.escape(phrase).replace(r"\ ", r"\s+")
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s?[½¼¾])?|[½¼¾]"
-_WORD_NUMBER_PARTS = sorted(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"}, key=len, reverse=True)
-_WORDS = (
-    r"(?:" + "|".join(_WORD_NUMBER_PARTS) + r")(?:(?:[\s-]+(?:and\s+)?)(?:" + "|".join(_WORD_NUMBER_PARTS) + r"))*"
-)
+_NUMBER_WORD = _alternation(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"})
+_WORDS = rf"(?:{_NUMBER_WORD})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORD}))*"
 _CURRENCY = r"(?:US\s?\$|[£€$])"
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|m|k)\b|\s(?:thousand)\b)"
 _PERCENT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?percentage\s+points?\b)"
 _CURRENCY_WORDS = r"(?:\s(?:pounds|euros|dollars)\b)"
 _ONE = rf"(?:{_CURRENCY}\s?)?(?:{_DIGITS}|(?i:{_WORDS}))(?:{_SCALE})?(?:{_PERCENT}|{_CURRENCY_WORDS})?"
-_FOLD = r"(?i:(?:" + "|".join(_WORD_NUMBER_PARTS) + r"|\d+)-?fold)\b"
+_FOLD = rf"(?i:(?:{_NUMBER_WORD}|\d+)-?fold)\b"
 _APPROXIMATOR = _alternation(APPROXIMATORS)
 _NOT_AFTER_WORD = r"(?<![\w£€$.,/-])"
 _SINGLE = re.compile(
@@ -151,30 +166,35 @@ class ClaimTagger(RuleTagger):
         self._partitive_verbs = frozenset(data["partitive_verbs"])
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        for candidate in self.candidates(doc):
+        for candidate in self._judge(doc, read_rejected=False):
             if candidate.rejected_by is None and candidate.attrs is not None:
                 yield Match(candidate.start, candidate.end, candidate.attrs)
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Every quantity in the document, extended over its counted noun, with the filters' verdict."""
+        return list(self._judge(doc, read_rejected=True))
+
+    def _judge(self, doc: Doc, read_rejected: bool) -> Iterator[Candidate]:
+        """The candidates with their verdicts; without `read_rejected`, a rejected candidate is not
+        extended or parsed (its `end` is its quantity's end and `attrs` None), which `find` never
+        needs and which is most of the work for the years and references a page is full of."""
         text = doc_text(doc)
         questions = _question_regions(text)
-        found = []
         for start, quantity_start, quantity_end, match in _candidates(text):
             in_question = any(q_start <= start < q_end for q_start, q_end in questions)
-            end, counted = self._counted(text, quantity_end, match)
-            quantity = parse_quantity(text[start:end])
-            attrs = None
-            if quantity is not None:
-                attrs = {"value": _plain(quantity.value), "unit": quantity.unit, "counted": counted}
             if in_question and self.skip_questions:
                 rejected_by: str | None = "question"
             else:
                 rejected_by = self._rejection(text, match, quantity_start, quantity_end)
+            end, attrs = quantity_end, None
+            if rejected_by is None or read_rejected:
+                end, counted = self._counted(text, quantity_end, match)
+                quantity = parse_quantity(text[start:end])
+                if quantity is not None:
+                    attrs = {"value": _plain(quantity.value), "unit": quantity.unit, "counted": counted}
             if rejected_by is None and attrs is None:
                 rejected_by = "unparsable"
-            found.append(Candidate(start, quantity_start, quantity_end, end, attrs, rejected_by, in_question))
-        return found
+            yield Candidate(start, quantity_start, quantity_end, end, attrs, rejected_by, in_question)
 
     def _rejection(self, text: str, match: re.Match[str], start: int, end: int) -> str | None:
         """Which filter says the number is a date, year, reference, rule or time frame; None for a claim."""
@@ -266,16 +286,16 @@ class ClaimTagger(RuleTagger):
 
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Every quantity in the text, a range before the single numbers inside it, as (start with the
-    approximator, quantity start, end, match)."""
+    approximator, quantity start, end, match), in order."""
     backwards = text[::-1]
-    found = list(_with_approximators(text, backwards, _RANGE))
-    covered = [(start, end) for start, _, end, _ in found]
-    singles = list(_with_approximators(text, backwards, _SINGLE))
-    # "about half" needs the approximator before it: only where "half" is.
-    halves = [(m.start(), m.start("quantity"), m.end(), m) for m in _HALF.finditer(text)] if "half" in text else []
-    for candidate in singles + halves:
-        if not any(start <= candidate[1] < end for start, end in covered):
-            found.append(candidate)
+    ranges = list(_with_approximators(text, backwards, _RANGE))
+    others = list(_with_approximators(text, backwards, _SINGLE))
+    if "half" in text:  # "about half" needs the approximator before it
+        others += [(m.start(), m.start("quantity"), m.end(), m) for m in _HALF.finditer(text)]
+    elif not ranges:
+        return others  # already in order, and nothing covers them
+    covered = [(start, end) for start, _, end, _ in ranges]
+    found = ranges + [c for c in others if not any(start <= c[1] < end for start, end in covered)]
     return sorted(found, key=lambda candidate: candidate[0])
 
 
