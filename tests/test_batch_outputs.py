@@ -6,6 +6,7 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
+import spacy
 from spacy.tokens import DocBin
 
 from extractor.engines.work import annotate_batch
@@ -122,3 +123,15 @@ def test_parts_need_a_folder_and_one_file_needs_a_file(tmp_path):
 
 def format_suffix(fmt: str) -> str:
     return {"jsonl": ".jsonl", "parquet": ".parquet", "docbin": ".spacy"}[fmt]
+
+
+def test_docbin_output_keeps_no_private_copy_of_the_text_without_a_resolver(nlp):
+    """The taggers share one copy of a document's text in `user_data`; the resolver drops it, and
+    so must the DocBin writer when a pipeline has none, or every document is stored twice."""
+    taggers_only = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "extractor.Tokenizer.v1"}}})
+    taggers_only.add_pipe("agency_tagger")
+    batch = annotate_batch(taggers_only, RECORDS[:1], "docbin")
+    (doc,) = DocBin().from_bytes(batch.payload).get_docs(taggers_only.vocab)
+    assert doc.spans["agency"], "the agency tagger ran"
+    assert doc.user_data["id"] == "r1"
+    assert RECORDS[0].text not in doc.user_data.values()
