@@ -56,9 +56,15 @@ def _shortest_matching_suffix(short: str, long: str, offset: int) -> tuple[str, 
     return None
 
 
+#: Both patterns need a bracket opening on a capital: most documents without one are skipped.
+_BRACKETED_CAPITAL = re.compile(rf"\(\s*[{_QUOTES}]?[A-Z]")
+
+
 def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Every acronym the text defines, with the offsets of its long form."""
     found: list[AcronymDefinition] = []
+    if "(" not in text or not _BRACKETED_CAPITAL.search(text):
+        return found
     for match in _LONG_THEN_SHORT.finditer(text):
         short, long = match.group("short"), match.group("long")
         trimmed = _shortest_matching_suffix(short, long, match.start("long"))

@@ -31,7 +31,6 @@ from typing import IO, Any
 from spacy.tokens import Doc, DocBin
 
 from extractor.records import DocRecord
-from extractor.spans import forget_doc_text
 
 FORMATS: dict[str, str] = {"jsonl": ".jsonl", "parquet": ".parquet", "docbin": ".spacy"}
 _PART = re.compile(r"part-(\d{5,})(\.[a-z]+)$")
@@ -100,7 +99,6 @@ def encode_batch(fmt: str, docs: Sequence[Doc], records: Sequence[DocRecord]) ->
         for doc, record in zip(docs, records, strict=True):
             doc.user_data["id"] = record.id
             doc.user_data["meta"] = record.meta
-            forget_doc_text(doc)  # a pipeline without the resolver leaves the taggers' copy of the text
             docbin.add(doc)
         payload = docbin.to_bytes()
     else:

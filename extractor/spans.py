@@ -10,12 +10,13 @@ rather than move the offsets: offsets are the product's contract.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
 ATTRS_EXTENSION = "attrs"
-#: Where `doc_text` keeps the document's text while the pipeline runs; the resolver drops it.
-_TEXT_KEY = "extractor.text"
+#: Each live document's text, shared by the taggers (see `doc_text`).
+_TEXTS: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
 
 
 def register_extensions() -> None:
@@ -61,15 +62,23 @@ def doc_text(doc: Doc) -> str:
 
     `Doc.text` joins all the tokens each time it is read, which made reading it
     the largest cost of the rule pipeline; a document's text never changes, so
-    one copy serves every component.
+    one copy serves every component. The project's tokenizer hands over the text
+    it was given (`remember_doc_text`), so it is not even joined once. The copy is
+    held by a weak reference to the document, never in `Doc.user_data`, so it is
+    not saved with the document and goes when the document goes.
     """
-    text = doc.user_data.get(_TEXT_KEY)
+    text = _TEXTS.get(doc)
     if text is None:
         text = doc.text
-        doc.user_data[_TEXT_KEY] = text
+        _TEXTS[doc] = text
     return text
 
 
+def remember_doc_text(doc: Doc, text: str) -> None:
+    """Record `text` as the document's text; only for the text the document was made from."""
+    _TEXTS[doc] = text
+
+
 def forget_doc_text(doc: Doc) -> None:
-    """Drop the shared copy so it is not saved with the document."""
-    doc.user_data.pop(_TEXT_KEY, None)
+    """Drop the shared copy as soon as the taggers are done with it."""
+    _TEXTS.pop(doc, None)

@@ -16,7 +16,10 @@ import re
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
+
+from extractor.spans import remember_doc_text
 
 EXTRA_INFIXES: tuple[str, ...] = (
     r"(?<=[0-9])(?=[A-Za-z])",
@@ -27,6 +30,16 @@ EXTRA_INFIXES: tuple[str, ...] = (
 )
 
 _WORD_WITH_FULL_STOP = re.compile(r"^[A-Za-z]+\.$")
+
+
+class TextKeepingTokenizer(Tokenizer):
+    """spaCy's tokenizer, handing the text it was given to the taggers (`extractor.spans.doc_text`)
+    so that they need not join it again from the tokens."""
+
+    def __call__(self, text: str) -> Doc:
+        doc = super().__call__(text)
+        remember_doc_text(doc, text)
+        return doc
 
 
 @spacy.registry.tokenizers("extractor.Tokenizer.v1")
@@ -41,7 +54,7 @@ def create_tokenizer():
             for text, value in (defaults.tokenizer_exceptions or {}).items()
             if not _WORD_WITH_FULL_STOP.match(text)
         }
-        return Tokenizer(
+        return TextKeepingTokenizer(
             nlp.vocab,
             rules=rules,
             prefix_search=spacy.util.compile_prefix_regex(defaults.prefixes).search,
