@@ -32,12 +32,16 @@ def _year(record: DocRecord) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-def annotate_records(
+def annotate_docs(
     nlp: Language, records: Iterable[DocRecord], batch_size: int = 64, n_process: int = 1
-) -> Iterator[DocRecord]:
-    """Run `nlp` over the records' texts, yielding predicted records in order."""
+) -> Iterator[tuple[Doc, DocRecord]]:
+    """Run `nlp` over the records' texts, yielding each annotated `Doc` with its record, in order.
 
-    def texts_with_context() -> Iterator[tuple[Doc, DocRecord]]:
+    Each document first gets its year (from `meta["date"]`) as `doc.user_data["year"]`, so
+    the agency tagger can tell apart bodies that had the same acronym at different times.
+    """
+
+    def docs_with_records() -> Iterator[tuple[Doc, DocRecord]]:
         for record in records:
             doc = nlp.make_doc(record.text)
             year = _year(record)
@@ -45,5 +49,12 @@ def annotate_records(
                 doc.user_data["year"] = year
             yield doc, record
 
-    for doc, record in nlp.pipe(texts_with_context(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    yield from nlp.pipe(docs_with_records(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+
+
+def annotate_records(
+    nlp: Language, records: Iterable[DocRecord], batch_size: int = 64, n_process: int = 1
+) -> Iterator[DocRecord]:
+    """Run `nlp` over the records' texts, yielding predicted records in order."""
+    for doc, record in annotate_docs(nlp, records, batch_size, n_process):
         yield doc_to_record(doc, record)

@@ -9,31 +9,19 @@ not grow with the corpus.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-# `_year` gives documents the user data `annotate_records` gives them; annotate.py
-# offers no public (Doc, record) iterator, and DocBin output needs the Docs.
-from extractor.annotate import _year, doc_to_record
+from extractor.annotate import annotate_docs, doc_to_record
 from extractor.outputs import EncodedBatch, encode_batch
 from extractor.records import DocRecord
-
-
-def _docs_with_records(nlp: Language, records: Sequence[DocRecord]) -> Iterator[tuple[Doc, DocRecord]]:
-    for record in records:
-        doc = nlp.make_doc(record.text)
-        year = _year(record)
-        if year is not None:
-            doc.user_data["year"] = year
-        yield doc, record
 
 
 def annotate_batch(nlp: Language, records: Sequence[DocRecord], fmt: str) -> EncodedBatch:
     """Run `nlp` over `records` and encode the results in format `fmt`."""
     with nlp.memory_zone():
-        pairs = list(nlp.pipe(_docs_with_records(nlp, records), as_tuples=True, batch_size=max(1, len(records))))
+        pairs = list(annotate_docs(nlp, records, batch_size=max(1, len(records))))
         docs = [doc for doc, _ in pairs]
         predicted = [doc_to_record(doc, record) for doc, record in pairs]
         batch = encode_batch(fmt, docs, predicted)

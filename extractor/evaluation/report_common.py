@@ -8,7 +8,7 @@ keeping these choices in one place makes sure they do.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from extractor.evaluation.errors import ERROR_KINDS
 from extractor.labels import LABELS
@@ -38,6 +38,27 @@ def table_labels(system: dict[str, Any]) -> list[str]:
 def score_row(scores: dict[str, Any], key: str) -> dict[str, Any]:
     """One row of a scheme's scores: a label's, or the ``"micro"`` average's."""
     return scores["micro"] if key == "micro" else scores["per_label"][key]
+
+
+class ScoreRow(NamedTuple):
+    """One row of the per-label score table: a label, "micro" or "macro"."""
+
+    key: str
+    n_gold: int | None  # None for "macro", which counts nothing of its own
+    n_pred: int | None
+    entries: list[dict[str, Any]]  # the row's scores under each of `TABLE_SCHEMES`, in order
+
+
+def score_rows(system: dict[str, Any]) -> list[ScoreRow]:
+    """The per-label table's rows, in the order both reports show them: labels, micro, macro."""
+    scores = system["scores"]
+    rows = []
+    for key in [*table_labels(system), "micro"]:
+        first = score_row(scores["strict"], key)
+        entries = [score_row(scores[scheme], key) for scheme in TABLE_SCHEMES]
+        rows.append(ScoreRow(key, first["n_gold"], first["n_pred"], entries))
+    rows.append(ScoreRow("macro", None, None, [scores[scheme]["macro"] for scheme in TABLE_SCHEMES]))
+    return rows
 
 
 def change(compare: dict[str, Any] | None, system: str, scheme: str, key: str) -> dict[str, Any] | None:

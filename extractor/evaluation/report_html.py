@@ -28,6 +28,7 @@ from extractor.evaluation.report_common import (
     fmt,
     fmt_ci,
     score_row,
+    score_rows,
     table_labels,
 )
 
@@ -66,28 +67,18 @@ def _label_table(name: str, system: dict[str, Any], compare: dict[str, Any] | No
         + "</tr>"
     )
     rows = []
-    for key in [*table_labels(system), "micro"]:
-        strict = system["scores"]["strict"]
-        first = score_row(strict, key)
-        cells = f"<td>{_e(key)}</td><td>{first['n_gold']}</td><td>{first['n_pred']}</td>"
-        for scheme in TABLE_SCHEMES:
-            scores = system["scores"][scheme]
-            entry = score_row(scores, key)
+    for score in score_rows(system):
+        key = score.key
+        counts = ["" if count is None else count for count in (score.n_gold, score.n_pred)]
+        cells = f"<td>{_e(key)}</td><td>{counts[0]}</td><td>{counts[1]}</td>"
+        for scheme, entry in zip(TABLE_SCHEMES, score.entries, strict=True):
             cells += (
                 f"<td>{fmt(entry['precision'])}</td><td>{fmt(entry['recall'])}</td>"
                 + _f1_cell(entry, compare, name, scheme, key)
-                + f"<td>{fmt_ci(entry['f1_ci'])}</td>"
+                + f"<td>{'' if key == 'macro' else fmt_ci(entry['f1_ci'])}</td>"
             )
-        rows.append(f'<tr class="{"micro" if key == "micro" else "label"}">{cells}</tr>')
-    macro = "<td>macro</td><td></td><td></td>"
-    for scheme in TABLE_SCHEMES:
-        entry = system["scores"][scheme]["macro"]
-        macro += (
-            f"<td>{fmt(entry['precision'])}</td><td>{fmt(entry['recall'])}</td>"
-            + _f1_cell(entry, compare, name, scheme, "macro")
-            + "<td></td>"
-        )
-    rows.append(f"<tr>{macro}</tr>")
+        row_class = {"micro": ' class="micro"', "macro": ""}.get(key, ' class="label"')
+        rows.append(f"<tr{row_class}>{cells}</tr>")
     return f'<table class="scores">{head}{"".join(rows)}</table>'
 
 

@@ -21,7 +21,7 @@ from extractor.evaluation.report_common import (
     error_texts,
     fmt,
     fmt_ci,
-    score_row,
+    score_rows,
     table_labels,
     top_errors,
 )
@@ -52,30 +52,18 @@ def _label_table(name: str, system: dict[str, Any], compare: dict[str, Any] | No
     for scheme in TABLE_SCHEMES:
         header += [f"{scheme} P", f"{scheme} R", f"{scheme} F1", f"{scheme} F1 95% CI"]
     rows = []
-    for key in [*table_labels(system), "micro"]:
-        strict = system["scores"]["strict"]
-        first = score_row(strict, key)
-        row: list[Any] = [f"**{key}**" if key == "micro" else key, first["n_gold"], first["n_pred"]]
-        for scheme in TABLE_SCHEMES:
-            scores = system["scores"][scheme]
-            entry = score_row(scores, key)
+    for score in score_rows(system):
+        key = score.key
+        counts = ["" if count is None else count for count in (score.n_gold, score.n_pred)]
+        row: list[Any] = [f"**{key}**" if key == "micro" else key, *counts]
+        for scheme, entry in zip(TABLE_SCHEMES, score.entries, strict=True):
             row += [
                 fmt(entry["precision"]),
                 fmt(entry["recall"]),
                 _f1_cell(entry, compare, name, scheme, key),
-                fmt_ci(entry["f1_ci"]),
+                "" if key == "macro" else fmt_ci(entry["f1_ci"]),
             ]
         rows.append(row)
-    macro_row: list[Any] = ["macro", "", ""]
-    for scheme in TABLE_SCHEMES:
-        entry = system["scores"][scheme]["macro"]
-        macro_row += [
-            fmt(entry["precision"]),
-            fmt(entry["recall"]),
-            _f1_cell(entry, compare, name, scheme, "macro"),
-            "",
-        ]
-    rows.append(macro_row)
     return _table(header, rows)
 
 
