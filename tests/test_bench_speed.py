@@ -14,13 +14,21 @@ SCRIPT = Path(__file__).resolve().parents[1] / "evaluation" / "bench_speed.py"
 
 
 def test_the_benchmark_reports_each_configuration_and_the_targets(tmp_path):
+    """A user's own corpus for the speed rows (repeated to --words); the memory run's is generated."""
+    corpus = tmp_path / "own.jsonl"
+    corpus.write_text(
+        '{"id": "a", "text": "The Serious Fraud Office opened 42 cases under the Fraud Act 2006."}\n'
+        '{"id": "b", "text": "Border Force seized 1.2 tonnes of cocaine in Operation Nightjar."}\n',
+        encoding="utf-8",
+    )
     report = tmp_path / "bench.md"
     command = [
-        sys.executable, str(SCRIPT), "--words", "3000", "--repeats", "2", "--memory-corpus-gb", "0.0002",
-        "--sm", "no_such_pipeline_installed", "--markdown", str(report),
+        sys.executable, str(SCRIPT), "--words", "3000", "--corpus", str(corpus), "--repeats", "2",
+        "--memory-corpus-gb", "0.0002", "--sm", "no_such_pipeline_installed", "--markdown", str(report),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
+    assert f"words (from {corpus}, repeated)" in result.stderr
     table = report.read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("| ")}
     for name in ("bare English tokenizer", "default pipeline", "extractor annotate, default, 1 process",
