@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 import sys
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from extractor.records import DocRecord, RecordError
+from extractor.records import DocRecord, RecordError, iter_json_lines
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -108,25 +107,12 @@ def _read_text_file(path: Path, doc_id: str) -> Located:
 
 
 def _read_jsonl(path: Path, fields: Fields) -> Iterator[Located]:
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                reason = f"not valid UTF-8 ({err.reason} at byte {err.start})"
-                yield Located(RecordError(path, number, reason), path, number)
-                continue
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                reason = f"malformed JSON ({err.msg}, column {err.colno})"
-                yield Located(RecordError(path, number, reason), path, number)
-                continue
-            if not isinstance(row, dict):
-                yield Located(RecordError(path, number, "a document must be a JSON object"), path, number)
-                continue
+    for number, row in iter_json_lines(path):
+        if isinstance(row, RecordError):
+            yield Located(row, path, number)
+        elif not isinstance(row, dict):
+            yield Located(RecordError(path, number, "a document must be a JSON object"), path, number)
+        else:
             yield _row_record(row, fields, f"{path.stem}-{number}", path, number)
 
 

@@ -9,12 +9,12 @@ problem: an annotator fixing a file wants the whole list at once.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extractor.labels import CONTAINER_LABELS, LABELS, REQUIRED_ATTRS
+from extractor.records import RecordError, iter_json_lines
 
 #: Words a span must not start with (guidelines: "no leading determiner"), matched ignoring case.
 LEADING_DETERMINERS: tuple[str, ...] = ("the", "its", "her")
@@ -166,26 +166,16 @@ def _check_document(data: Any, file: str, line: int, seen_ids: dict[str, int]) -
 def validate_file(path: str | Path) -> list[Problem]:
     """Every problem in a gold JSONL file; an empty list means the file is clean."""
     file = str(path)
-    try:
-        raw_lines = Path(path).read_bytes().split(b"\n")
-    except OSError as err:
-        return [Problem(file, None, f"cannot read file: {err.strerror or err}")]
     problems: list[Problem] = []
     seen_ids: dict[str, int] = {}
-    for line, raw in enumerate(raw_lines, start=1):
-        try:
-            decoded = raw.decode("utf-8-sig" if line == 1 else "utf-8")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(file, line, f"not valid UTF-8 ({err.reason} at byte {err.start})"))
-            continue
-        if not decoded.strip():
-            continue
-        try:
-            data = json.loads(decoded)
-        except json.JSONDecodeError as err:
-            problems.append(Problem(file, line, f"malformed JSON ({err.msg}, column {err.colno})"))
-            continue
-        problems += _check_document(data, file, line, seen_ids)
+    try:
+        for line, data in iter_json_lines(path):
+            if isinstance(data, RecordError):
+                problems.append(Problem(file, line, data.reason))
+            else:
+                problems += _check_document(data, file, line, seen_ids)
+    except OSError as err:
+        return [Problem(file, None, f"cannot read file: {err.strerror or err}")]
     if not seen_ids and not problems:
         problems.append(Problem(file, None, "no documents in file"))
     return problems
