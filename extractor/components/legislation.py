@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -40,13 +39,6 @@ _CLAUSE_END = re.compile(
     r"[.;:!?()\[\]\n]|,|\b(?:which|that|who|is|was|were|are|has|have|had|will|would|and the|applies|apply|"
     r"applied|provides|provide|requires|require|sets|set out|states|says|gives|allows|came|comes|entered)\b"
 )
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    start: int
-    end: int
 
 
 class LegislationTagger(RuleTagger):
@@ -108,31 +100,26 @@ class LegislationTagger(RuleTagger):
         # The chain never crosses a line break, so the window stops at the line's start.
         window_start = max(0, head_start - 200)
         window_start = text.rfind("\n", window_start, head_start) + 1 or window_start
-        tokens = [
-            _Token(m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(text, window_start, head_start)
-        ]
-        chain: list[_Token] = []
-        for index in range(len(tokens) - 1, -1, -1):
-            token = tokens[index]
-            gap = text[token.end:(chain[-1].start if chain else head_start)]
-            if "\n" in gap:
-                break
-            word = token.text
+        # Words as (text, start) pairs, read right to left from the head. The window holds no line
+        # break, which is where the chain would stop anyway.
+        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text, window_start, head_start)]
+        chain: list[tuple[str, int]] = []
+        for word, start in reversed(tokens):
             if word in self._head_words:
                 break
             if word == ",":
-                if not any(t.text == "and" for t in chain) or not chain or not self._is_name_word(chain[-1].text):
+                if not chain or not any(w == "and" for w, _ in chain) or not self._is_name_word(chain[-1][0]):
                     break
             elif not (self._is_name_word(word) or word in self._connectors or _YEAR.match(word)):
                 break
-            chain.append(token)
-        if any(t.text == "the" for t in chain):
-            chain = chain[: next(i for i, t in enumerate(chain) if t.text == "the")]
-        while chain and not (self._is_name_word(chain[-1].text) and chain[-1].text not in self._not_name
-                             and not chain[-1].text.startswith("(")):
+            chain.append((word, start))
+        the = next((i for i, (word, _) in enumerate(chain) if word == "the"), None)
+        if the is not None:
+            chain = chain[:the]
+        while chain and not (self._is_name_word(chain[-1][0]) and chain[-1][0] not in self._not_name
+                             and not chain[-1][0].startswith("(")):
             chain.pop()
-        return chain[-1].start if chain else head_start
+        return chain[-1][1] if chain else head_start
 
     def _complement_end(self, text: str, position: int) -> int:
         """End of "on/against/to ..." after a treaty-like head, over name words."""
