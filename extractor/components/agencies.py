@@ -29,9 +29,12 @@ from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import AGENCY
 from extractor.registry import AgencyRegistry
-from extractor.spans import doc_text
+from extractor.spans import doc_text, token_offsets
 
 REGISTRY_FILE = "registry.json"
+_WORD = re.compile(r"\S+")
+_GENERIC_BEFORE = re.compile(r"\b(?:[Aa]n?|[Ee]ach|[Aa]ny|[Ee]very)\s+$")
+_CAPITALISED_WORD_AFTER = re.compile(r"\s+([A-Z][a-z]+)")
 
 
 class AgencyTagger(RuleTagger):
@@ -74,14 +77,16 @@ class AgencyTagger(RuleTagger):
         text = doc_text(doc)
         year = doc.user_data.get("year")
         found: dict[tuple[int, int], dict] = {}
+        token_starts, token_ends = token_offsets(doc)
         for matcher, needs_capital in ((self._names, True), (self._acronyms, False)):
             for _, start, end in matcher(doc):
-                span = doc[start:end]
-                if needs_capital and not _capitalised(span.text):
+                start_char, end_char = token_starts[start], token_ends[end - 1]
+                surface = text[start_char:end_char]
+                if needs_capital and not _capitalised(surface):
                     continue
-                canonical = self.registry.canonical_for(span.text, year)
+                canonical = self.registry.canonical_for(surface, year)
                 if canonical:
-                    found[(span.start_char, span.end_char)] = {"canonical": canonical}
+                    found[(start_char, end_char)] = {"canonical": canonical}
         if self.use_name_pattern:
             for match in self._name_pattern.finditer(text):
                 start, end = self._trim_name(text, match.start(), match.end())
@@ -101,23 +106,23 @@ class AgencyTagger(RuleTagger):
 
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop leading words that are not part of a name; give up on excluded kinds."""
-        words = list(re.finditer(r"\S+", text[start:end]))
+        words = list(_WORD.finditer(text, start, end))
         while words and words[0].group() in self._generic_first:
             words.pop(0)
         if len(words) < 2 or any(w.group() in self._excluded_heads for w in words):
             return start, start
         if words[0].group() in {"of", "and", "for", "the", "on", "in", "&"}:
             return start, start
-        return start + words[0].start(), start + words[-1].end()
+        return words[0].start(), words[-1].end()
 
     @staticmethod
     def _is_generic(text: str, start: int) -> bool:
         """ "a Joint Intelligence Cell": a kind of unit, not a named body."""
-        return bool(re.search(r"\b(?:[Aa]n?|[Ee]ach|[Aa]ny|[Ee]very)\s+$", text[max(0, start - 6):start]))
+        return bool(_GENERIC_BEFORE.search(text[max(0, start - 6):start]))
 
     def _in_title(self, text: str, end: int) -> bool:
         """ "SOCA Annual Plan": the body names a publication or system, not itself."""
-        following = re.match(r"\s+([A-Z][a-z]+)", text[end:end + 40])
+        following = _CAPITALISED_WORD_AFTER.match(text, end, end + 40)
         return bool(following and following.group(1) in self._publication_words)
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
