@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import extractor
@@ -118,21 +118,3 @@ def test_approximators_are_found_as_one_forward_pattern_finds_them(text: str) ->
 )
 def test_candidates_start_at_their_approximator(text: str, expected: list[str]) -> None:
     assert [text[start:end] for start, _, end, _ in claims._candidates(text)] == expected
-
-
-PHRASES = st.lists(st.text("abAB .", min_size=1, max_size=4).filter(lambda p: p.strip() == p), min_size=1, max_size=8)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    phrases=PHRASES,
-    text=st.text("abAB .", max_size=12),
-    flags=st.sampled_from([0, re.IGNORECASE]),
-)
-@example(phrases=["aaaa", "Ab", "a"], text="ab", flags=re.IGNORECASE)  # "a" and "A" groups: not grouped
-def test_grouped_alternation_matches_what_the_flat_one_matches(phrases: list[str], text: str, flags: int) -> None:
-    grouped = re.compile(f"(?:{claims._alternation(phrases)})", flags)
-    flat = re.compile(f"(?:{_flat(phrases)})", flags)
-    for position in range(len(text) + 1):
-        found, expected = grouped.match(text, position), flat.match(text, position)
-        assert (found and found.group()) == (expected and expected.group())

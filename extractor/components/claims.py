@@ -19,8 +19,9 @@ obeying it; `find` keeps the candidates no filter rejected.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -30,36 +31,12 @@ from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
 from extractor.numbers import APPROXIMATORS, NUMBER_WORDS, parse_quantity
+from extractor.patterns import alternation
 from extractor.spans import doc_text
 from extractor.textlines import next_line, previous_line
 
-
-def _alternation(phrases: Iterable[str], backwards: bool = False) -> str:
-    """The phrases as one alternation, longest first, any whitespace inside them; `backwards`
-    writes each phrase reversed, for the patterns that read the text before a number backwards.
-
-    Phrases are grouped by their first character ("t(?:wenty|wo|...)|f(?:ive|...)"), so the regex
-    engine, which tries alternatives one by one, tries a group only where its character is: the
-    number patterns are tried at every word of the text, and this halves their cost. Grouping keeps
-    the longest-first order of phrases that can match at the same place (they share the first
-    character), so it matches what the flat alternation matches; it is skipped when two first
-    characters differ only in case, which a case-insensitive pattern would not tell apart.
-    """
-    written = sorted((p[::-1] if backwards else p for p in phrases), key=len, reverse=True)
-    groups: dict[str, list[str]] = {}
-    for phrase in written:
-        groups.setdefault(phrase[0], []).append(phrase[1:])
-    if len({first.casefold() for first in groups}) < len(groups):
-        return "|".join(_escape(phrase) for phrase in written)
-    return "|".join(f"{_escape(first)}(?:{'|'.join(map(_escape, rests))})" for first, rests in groups.items())
-
-
-def _escape(phrase: str) -> str:
-    return re.escape(phrase).replace(r"\ ", r"\s+")
-
-
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s?[½¼¾])?|[½¼¾]"
-_NUMBER_WORD = _alternation(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"})
+_NUMBER_WORD = alternation(NUMBER_WORDS - {"half", "halves", "quarter", "quarters", "dozen"})
 _WORDS = rf"(?:{_NUMBER_WORD})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORD}))*"
 _CURRENCY = r"(?:US\s?\$|[£€$])"
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|m|k)\b|\s(?:thousand)\b)"
@@ -67,7 +44,7 @@ _PERCENT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?percentage\s+points?\b)"
 _CURRENCY_WORDS = r"(?:\s(?:pounds|euros|dollars)\b)"
 _ONE = rf"(?:{_CURRENCY}\s?)?(?:{_DIGITS}|(?i:{_WORDS}))(?:{_SCALE})?(?:{_PERCENT}|{_CURRENCY_WORDS})?"
 _FOLD = rf"(?i:(?:{_NUMBER_WORD}|\d+)-?fold)\b"
-_APPROXIMATOR = _alternation(APPROXIMATORS)
+_APPROXIMATOR = alternation(APPROXIMATORS)
 _NOT_AFTER_WORD = r"(?<![\w£€$.,/-])"
 _SINGLE = re.compile(
     rf"{_NOT_AFTER_WORD}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:[-–]|\s+[-–]\s+|\s+to\s+)(?P<second>{_ONE}))?)"
@@ -81,7 +58,7 @@ _HALF = re.compile(rf"\b(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)
 #: The approximator before a quantity ("more than 528"), read backwards from the quantity's start
 #: in the reversed text: trying the long alternation once per quantity, rather than at every word
 #: of the text, is the difference between this and a pattern with an optional approximator.
-_APPROXIMATOR_BEHIND = re.compile(rf"\s+(?i:{_alternation(APPROXIMATORS, backwards=True)})(?![\w£€$.,/-])")
+_APPROXIMATOR_BEHIND = re.compile(rf"\s+(?i:{alternation(APPROXIMATORS, backwards=True)})(?![\w£€$.,/-])")
 _COUNTED_WORD = re.compile(r"\s+([a-z][a-z'’\-]+|[A-Z]{2,}s)\b")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 # What comes before a number is read backwards: each `_..._BEHIND` pattern is matched at the
@@ -143,23 +120,23 @@ class ClaimTagger(RuleTagger):
         super().__init__(nlp, name, spans_key)
         self.skip_questions = skip_questions
         data = load_data("claims.json")
-        months = _alternation(data["months"])
+        months = alternation(data["months"])
         self._date = re.compile(
             rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{months})\b|^(?:st|nd|rd|th)\b"
         )
         # Read backwards (see `_LIST_BEHIND`): `\b(?:MONTHS)\.?\s*$`, `\b(?:REFERENCE WORDS)\.?\s*$`
         # and `\b(?:RULE CUES)\s+(?:an?\s+|the\s+)?$`.
-        self._month_behind = re.compile(rf"\s*\.?(?:{_alternation(data['months'], backwards=True)})\b")
-        references = _alternation(data["reference_words"], backwards=True)
-        capitalised_references = _alternation(data["reference_words_capitalised"], backwards=True)
+        self._month_behind = re.compile(rf"\s*\.?(?:{alternation(data['months'], backwards=True)})\b")
+        references = alternation(data["reference_words"], backwards=True)
+        capitalised_references = alternation(data["reference_words_capitalised"], backwards=True)
         self._reference_behind = re.compile(rf"\s*\.?(?:(?i:{references})|(?:{capitalised_references}))\b")
-        rule_cues = _alternation(data["rule_cues"], backwards=True)
+        rule_cues = alternation(data["rule_cues"], backwards=True)
         self._rule_behind = re.compile(rf"(?:\s+n?a|\s+eht)?\s+(?i:{rule_cues})\b")
-        time_units = _alternation(data["time_units"])
+        time_units = alternation(data["time_units"])
         self._time_unit_after = re.compile(rf"^(?:-|\s)(?i:{time_units})\b")
         self._hyphen_unit_after = re.compile(rf"^-(?i:{time_units}|strong|point|page|man|member|hour)\b")
         # `\b(?:TIME FRAME CUES)\s+$` backwards.
-        self._time_frame_behind = re.compile(rf"\s+(?i:{_alternation(data['time_frame_cues'], backwards=True)})\b")
+        self._time_frame_behind = re.compile(rf"\s+(?i:{alternation(data['time_frame_cues'], backwards=True)})\b")
         self._up_to_duration = re.compile(rf"^\s*(?i:{time_units})")
         self._stop_words = frozenset(data["counted_stop_words"])
         self._ing_nouns = frozenset(data["noun_ing_words"])
@@ -294,8 +271,16 @@ def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
         others += [(m.start(), m.start("quantity"), m.end(), m) for m in _HALF.finditer(text)]
     elif not ranges:
         return others  # already in order, and nothing covers them
-    covered = [(start, end) for start, _, end, _ in ranges]
-    found = ranges + [c for c in others if not any(start <= c[1] < end for start, end in covered)]
+    # The ranges are in order and do not overlap, so the one that may cover a quantity is the last
+    # to start at or before it.
+    range_starts = [start for start, _, _, _ in ranges]
+    range_ends = [end for _, _, end, _ in ranges]
+
+    def covered(quantity_start: int) -> bool:
+        index = bisect.bisect_right(range_starts, quantity_start) - 1
+        return index >= 0 and quantity_start < range_ends[index]
+
+    found = ranges + [candidate for candidate in others if not covered(candidate[1])]
     return sorted(found, key=lambda candidate: candidate[0])
 
 
