@@ -51,9 +51,12 @@ class AgencyTagger(RuleTagger):
         heads = "|".join(re.escape(h) for h in sorted(patterns["head_nouns"], key=len, reverse=True))
         connectors = "|".join(re.escape(c) for c in patterns["connectors"])
         word = r"(?:Her Majesty['’]s|HM|[A-Z][\w'’\-]*[\w])"
+        # The first word again, as `\b{word}` reads, written to begin with its capital so that `re`
+        # skips ahead to capitals (see `extractor.patterns`): the boundary is checked after it.
+        first_word = r"[A-Z](?<!\w.)(?:(?<=H)er Majesty['’]s|(?<=H)M|[\w'’\-]*[\w])"
         gap = r"[ \t]+"
         self._name_pattern = re.compile(
-            rf"\b{word}(?:{gap}(?:(?:{connectors}){gap})*{word})*?{gap}(?:{heads})\b"
+            rf"{first_word}(?:{gap}(?:(?:{connectors}){gap})*{word})*?{gap}(?:{heads})\b"
             rf"(?:{gap}(?:of|for){gap}{word}(?:{gap}{word})*)?"
         )
         self.set_registry(AgencyRegistry.default())

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from extractor.components.base import Match, RuleTagger
 from extractor.knowledge import load_data
 from extractor.labels import LEGISLATION
+from extractor.patterns import word_start_alternation
 from extractor.spans import doc_text
 
 _TOKEN = re.compile(r"\([^()\n]{1,80}\)|[A-Za-z0-9][\w'’\-]*|,|\S")
@@ -47,17 +48,17 @@ class LegislationTagger(RuleTagger):
     def __init__(self, nlp: Language, name: str, spans_key: str) -> None:
         super().__init__(nlp, name, spans_key)
         data = load_data("legislation.json")
-        heads = sorted(data["heads"], key=len, reverse=True)
-        self._head = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in heads) + r")\b")
+        heads = data["heads"]
+        self._head = re.compile(rf"(?:{word_start_alternation(heads)})\b")
         self._needs_year = frozenset(data["heads_needing_year"])
         self._takes_complement = frozenset(data["heads_taking_complement"])
         self._numbered = frozenset(data["numbered_heads"])
         self._connectors = frozenset(data["connectors"])
         self._not_name = frozenset(data["not_name_words"])
         self._head_words = frozenset(h.split()[-1] for h in heads)
-        bodies = "|".join(re.escape(b) for b in sorted(data["descriptive_bodies"], key=len, reverse=True))
+        bodies = word_start_alternation(data["descriptive_bodies"])
         kinds = "|".join(re.escape(k) for k in sorted(data["descriptive_kinds"], key=len, reverse=True))
-        self._descriptive = re.compile(rf"\b(?:{bodies})\s+(?:{kinds})\s+(?:on|against|to|for)\s+")
+        self._descriptive = re.compile(rf"(?:{bodies})\s+(?:{kinds})\s+(?:on|against|to|for)\s+")
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc_text(doc)

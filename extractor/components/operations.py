@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from extractor.components.base import Match, RuleTagger
 from extractor.labels import OPERATION
+from extractor.patterns import word_start_alternation
 from extractor.spans import doc_text
 
 _NAME = re.compile(r"[A-Z][A-Za-z'’\-]*[A-Za-z]")
@@ -26,7 +27,8 @@ _NUMBER = r"(?:\d{1,2}|[IVX]{1,4})(?![\w,.]?\d)(?![A-Za-z])"
 _NUMBERS = re.compile(rf"[ \t\u00a0]+({_NUMBER}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NUMBER})*)")
 _SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s+")
 _SPLIT_NUMBERS = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
-_OPERATION_WORD = re.compile(r"\b(?:Operations?|OPERATIONS?)\s+")
+_OPERATION_WORDS = ("Operation", "Operations", "OPERATION", "OPERATIONS")
+_OPERATION_WORD = re.compile(rf"(?:{word_start_alternation(_OPERATION_WORDS)})\s+")
 #: Capitalised words that follow "Operation" or a name without being a name.
 _NOT_A_NAME = frozenset(
     {"The", "In", "And", "Of", "To", "On", "At", "By", "For", "Was", "Is", "Has", "Team", "Police",
@@ -93,8 +95,7 @@ class OperationTagger(RuleTagger):
         """Later mentions of an operation by its name alone, with or without numbers."""
         if not known:
             return
-        names = "|".join(sorted((re.escape(n) for n in known), key=len, reverse=True))
-        pattern = re.compile(rf"\b(?P<name>{names})\b")
+        pattern = re.compile(rf"(?P<name>{word_start_alternation(known)})\b")
         starts = [start for start, _ in taken]  # in text order, and never overlapping
         for match in pattern.finditer(text, starts[0]):
             index = bisect.bisect_right(starts, match.start()) - 1
