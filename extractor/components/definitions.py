@@ -120,6 +120,8 @@ class DefinitionTagger(RuleTagger):
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc_text(doc)
         starts = self._starts(text)
+        if not starts:
+            return
         instruments = list(doc.spans[self.instrument_spans_key]) if self.instrument_spans_key in doc.spans else []
         for index, start in enumerate(starts):
             limit = starts[index + 1].start if index + 1 < len(starts) else len(text)

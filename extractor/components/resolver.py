@@ -95,7 +95,8 @@ class ExtractionResolver:
         containers = [
             s for s in accepted if s.label_ in CONTAINER_LABELS and not layers[False].overlaps(s.start_char, s.end_char)
         ]
-        doc.ents = sorted(inner + containers, key=lambda s: s.start_char)
+        # `set_ents` is what the `doc.ents` setter calls, after building a new Span for each one given.
+        doc.set_ents(sorted(inner + containers, key=lambda s: s.start_char))
         forget_doc_text(doc)
         return doc
 
