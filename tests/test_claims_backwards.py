@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import extractor
@@ -47,14 +47,17 @@ FORWARD_SINGLE = re.compile(
 )
 FORWARD_RANGE = re.compile(
     _APPROXIMATOR_IN_FRONT
-    + claims._RANGE.pattern.removeprefix(claims._NOT_AFTER_WORD).replace(claims._NUMBER_WORD, _FLAT_NUMBER_WORD)
+    + claims._RANGE.pattern.replace(claims._RANGE_MARKER, "(?i:between|from)").replace(
+        claims._NUMBER_WORD, _FLAT_NUMBER_WORD
+    )
 )
 
 WORDS = [
     *DATA["months"][:6], *DATA["reference_words"][:12], *DATA["reference_words_capitalised"][:8],
     *DATA["rule_cues"][:10], *DATA["time_frame_cues"][:10], *APPROXIMATORS,
     "up", "to", "and", "or", ",", "(", "[", ")", "(a)", "2", "14", "3b", "2006", "the", "a", "an", ".",
-    "between", "from", "five", "£3", "1.5", "per cent", "million", "x", "subsection", "-", "–", "Sections",
+    "between", "from", "Between", "FROM", "five", "£3", "1.5", "per cent", "million", "x", "subsection", "-", "–",
+    "Sections",
 ]
 GAPS = st.sampled_from(["", " ", "  ", "\n", " \n ", "\t"])
 texts = st.lists(st.tuples(st.sampled_from(WORDS), GAPS), max_size=12).map(
@@ -102,6 +105,7 @@ def _forward_candidates(text: str) -> list[tuple[int, int, int]]:
 
 @settings(max_examples=400, deadline=None)
 @given(text=texts)
+@example(text="xfrom 2 to 3, (From 4 to 5) and £Between 6 and 7")  # range words glued to a word or symbol
 def test_approximators_are_found_as_one_forward_pattern_finds_them(text: str) -> None:
     found = [(start, quantity_start, end) for start, quantity_start, end, _ in claims._candidates(text)]
     assert sorted(found) == _forward_candidates(text)

@@ -50,8 +50,12 @@ _SINGLE = re.compile(
     rf"{_NOT_AFTER_WORD}(?P<quantity>(?P<first>{_FOLD}|{_ONE})(?:(?:[-–]|\s+[-–]\s+|\s+to\s+)(?P<second>{_ONE}))?)"
     r"(?![\w])"
 )
+#: "between" or "from", as `(?<![\w£€$.,/-])(?i:between|from)` reads them, written to begin with their
+#: first letters so that `re` skips ahead to those (see `extractor.patterns`); in a case-insensitive
+#: pattern "b" and "f" match only "b", "B", "f" and "F".
+_RANGE_MARKER = r"[bBfF](?<![\w£€$.,/-].)(?:(?<=[bB])(?i:etween)|(?<=[fF])(?i:rom))"
 _RANGE = re.compile(
-    rf"{_NOT_AFTER_WORD}(?P<quantity>(?i:between|from)\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
+    rf"(?P<quantity>{_RANGE_MARKER}\s+(?P<first>{_ONE})\s*(?:-|–|to|and)\s*(?P<second>{_ONE}))"
     r"(?![\w])"
 )
 _HALF = re.compile(rf"\b(?P<approx>(?i:{_APPROXIMATOR}))\s+(?P<quantity>(?:a\s+)?half)\b")
