@@ -18,8 +18,9 @@ _LONG_THEN_SHORT = re.compile(
     rf"(?P<long>[A-Z][\w'’&\-]*(?:\s+{_LONG_WORD}){{0,9}})\s*\(\s*[{_QUOTES}]?(?P<short>[A-Z][A-Za-z&]{{1,9}})"
     rf"[{_QUOTES}]?\s*\)"
 )
+# `\b[A-Z]` written as `[A-Z](?<!\w.)`, so that `re` skips ahead to capitals (see `extractor.patterns`).
 _SHORT_THEN_LONG = re.compile(
-    rf"\b(?P<short>[A-Z][A-Z&]{{1,9}})\s*\(\s*[{_QUOTES}]?(?P<long>[A-Z][\w'’&\-]*(?:\s+{_LONG_WORD}){{1,9}})"
+    rf"(?P<short>[A-Z](?<!\w.)[A-Z&]{{1,9}})\s*\(\s*[{_QUOTES}]?(?P<long>[A-Z][\w'’&\-]*(?:\s+{_LONG_WORD}){{1,9}})"
     rf"[{_QUOTES}]?\s*\)"
 )
 

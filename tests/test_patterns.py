@@ -103,3 +103,25 @@ def test_agency_name_pattern_finds_what_its_boundary_form_finds(text: str) -> No
     assert fast.pattern.startswith(first_word)
     plain = re.compile(r"\b" + word + fast.pattern[len(first_word):])
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+ACRONYM_TEXT = st.lists(
+    st.sampled_from(["SOCA", "xSOCA", "éNCA", "(", ")", "Serious", "Organised", "Crime", "Agency", "of", "the",
+                     "‘", "’", " ", "A&E", "Q"]),
+    max_size=10,
+).map(lambda words: " ".join(words))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ACRONYM_TEXT)
+@example(text="SOCA (Serious Organised Crime Agency)")
+@example(text="xSOCA (Serious Organised Crime Agency)")
+def test_short_then_long_acronym_pattern_finds_what_its_boundary_form_finds(text: str) -> None:
+    from extractor import acronyms
+
+    short = r"(?P<short>[A-Z](?<!\w.)[A-Z&]{1,9})"
+    pattern = acronyms._SHORT_THEN_LONG.pattern
+    assert pattern.startswith(short)
+    plain = re.compile(r"\b(?P<short>[A-Z][A-Z&]{1,9})" + pattern[len(short):])
+    found = [(m.span(), m.groupdict()) for m in acronyms._SHORT_THEN_LONG.finditer(text)]
+    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)]

@@ -162,7 +162,7 @@ class ClaimTagger(RuleTagger):
         text = doc_text(doc)
         questions = _question_regions(text)
         for start, quantity_start, quantity_end, match in _candidates(text):
-            in_question = any(q_start <= start < q_end for q_start, q_end in questions)
+            in_question = bool(questions) and any(q_start <= start < q_end for q_start, q_end in questions)
             if in_question and self.skip_questions:
                 rejected_by: str | None = "question"
             else:
@@ -182,8 +182,6 @@ class ClaimTagger(RuleTagger):
         groups = match.groupdict()  # "about half" has no "first" or "second"
         quantity = groups["quantity"]
         first = groups.get("first") or quantity
-        behind = text[max(0, start - 40):start][::-1]  # the text before the number, read backwards
-        after = text[end:end + 30]
         bare = first.replace(",", "").strip()
         has_unit = _HAS_UNIT.search(quantity) is not None
         is_word = first[:1].isalpha()
@@ -194,6 +192,8 @@ class ClaimTagger(RuleTagger):
         second = groups.get("second")
         if second and _YEAR.match(bare) and _SHORT_YEAR_OR_YEAR.fullmatch(second.strip()):
             return "period"  # a period: "2006-07", "2006 to 2008"
+        behind = text[max(0, start - 40):start][::-1]  # the text before the number, read backwards
+        after = text[end:end + 30]
         if self._date.match(after) or self._month_behind.match(behind):
             return "date"
         if _TIME_OF_DAY_AFTER.match(after):
