@@ -50,7 +50,14 @@ WORD_PHRASES = st.lists(
 def test_word_start_alternation_finds_what_the_boundary_form_finds(phrases: list[str], text: str) -> None:
     fast = re.compile(rf"(?:{word_start_alternation(phrases)})\b")
     plain = re.compile(rf"\b(?:{_flat(phrases, any_space=False)})\b")
-    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    _assert_same_matches(fast, plain, text)
+
+
+def _assert_same_matches(fast: re.Pattern[str], plain: re.Pattern[str], text: str) -> None:
+    """Both patterns find the same matches, with the same groups, in `text`."""
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in plain.finditer(text)
+    ]
 
 
 def _searches_by_first_character(pattern: str) -> bool:
@@ -102,7 +109,7 @@ def test_agency_name_pattern_finds_what_its_boundary_form_finds(text: str) -> No
     fast = _agency_name_pattern()
     assert fast.pattern.startswith(first_word)
     plain = re.compile(r"\b" + word + fast.pattern[len(first_word):])
-    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    _assert_same_matches(fast, plain, text)
 
 
 ACRONYM_TEXT = st.lists(
@@ -123,5 +130,4 @@ def test_short_then_long_acronym_pattern_finds_what_its_boundary_form_finds(text
     pattern = acronyms._SHORT_THEN_LONG.pattern
     assert pattern.startswith(short)
     plain = re.compile(r"\b(?P<short>[A-Z][A-Z&]{1,9})" + pattern[len(short):])
-    found = [(m.span(), m.groupdict()) for m in acronyms._SHORT_THEN_LONG.finditer(text)]
-    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+    _assert_same_matches(acronyms._SHORT_THEN_LONG, plain, text)
