@@ -1,11 +1,20 @@
-"""Shared fixtures: one rule pipeline per test session (building it reads the registry)."""
+"""Shared fixtures: one rule pipeline per test session (building it reads the registry).
+
+Property tests run without hypothesis's per-example deadline: on shared CI machines an
+example can stall for a moment for reasons of its own, and a timing limit would make them
+fail at random. Speed is measured by `evaluation/bench_speed.py`, never by tests.
+"""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from spacy.language import Language
 
 import extractor
+
+settings.register_profile("extractor", deadline=None)
+settings.load_profile("extractor")
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import spacy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.spans import get_attrs, has_attrs, make_span, register_extensions, set_attrs, token_offsets
 
 
-def _doc(text: str = "SOCA made 528 arrests in 2007."):
+@cache
+def _nlp():
     register_extensions()
-    return spacy.blank("en")(text)
+    return spacy.blank("en")
+
+
+def _doc(text: str = "SOCA made 528 arrests in 2007."):
+    return _nlp()(text)
 
 
 def test_set_attrs_is_what_the_extension_reads():
@@ -53,6 +60,7 @@ def test_attrs_travel_with_the_doc_through_serialisation():
     assert get_attrs(restored.char_span(10, 21)) == {"value": 528}
 
 
+@settings(deadline=None)
 @given(st.integers(0, 31), st.integers(0, 31))
 def test_make_span_keeps_offsets_or_gives_none(start, end):
     doc = _doc()
@@ -68,6 +76,7 @@ def test_make_span_keeps_offsets_or_gives_none(start, end):
         assert span is None
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab1 \n.,£(")), max_size=40))
 def test_token_offsets_are_each_tokens_characters(text):
     doc = _doc(text)
