@@ -25,9 +25,7 @@ def alternation(phrases: Iterable[str], backwards: bool = False) -> str:
     characters differ only in case, which a case-insensitive pattern would not tell apart.
     """
     written = sorted((p[::-1] if backwards else p for p in phrases), key=len, reverse=True)
-    groups: dict[str, list[str]] = {}
-    for phrase in written:
-        groups.setdefault(phrase[0], []).append(phrase[1:])
+    groups = _by_first_character(written)
     if len({first.casefold() for first in groups}) < len(groups):
         return "|".join(_any_space(phrase) for phrase in written)
     return "|".join(f"{_any_space(first)}(?:{'|'.join(map(_any_space, rests))})" for first, rests in groups.items())
@@ -35,6 +33,14 @@ def alternation(phrases: Iterable[str], backwards: bool = False) -> str:
 
 def _any_space(phrase: str) -> str:
     return re.escape(phrase).replace(r"\ ", r"\s+")
+
+
+def _by_first_character(written: list[str]) -> dict[str, list[str]]:
+    """The phrases' remainders after their first character, grouped by it, in the order given."""
+    groups: dict[str, list[str]] = {}
+    for phrase in written:
+        groups.setdefault(phrase[0], []).append(phrase[1:])
+    return groups
 
 
 def word_start_alternation(phrases: Iterable[str]) -> str:
@@ -48,9 +54,10 @@ def word_start_alternation(phrases: Iterable[str]) -> str:
     Phrases are case-sensitive and matched literally, spaces included.
     """
     written = sorted(phrases, key=len, reverse=True)
-    groups: dict[str, list[str]] = {}
     for phrase in written:
         if not re.match(r"\w", phrase):
             raise ValueError(f"a phrase must begin with a word character: {phrase!r}")
-        groups.setdefault(phrase[0], []).append(re.escape(phrase[1:]))
-    return "|".join(rf"{re.escape(first)}(?<!\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return "|".join(
+        rf"{re.escape(first)}(?<!\w.)(?:{'|'.join(map(re.escape, rests))})"
+        for first, rests in _by_first_character(written).items()
+    )

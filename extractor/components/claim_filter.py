@@ -322,7 +322,6 @@ def _is_table_row(line: str) -> bool:
 
 
 @cache
-@cache
 def _reference_words() -> tuple[frozenset[str], frozenset[str]]:
     """The claim tagger's reference words: matched in any case, and matched capitalised only."""
     data = load_data("claims.json")
