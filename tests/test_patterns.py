@@ -89,11 +89,23 @@ def _agency_name_pattern() -> re.Pattern[str]:
     return AgencyTagger(spacy.blank("en"), "agency_tagger", "agency", use_name_pattern=True)._name_pattern
 
 
-NAME_TEXT = st.lists(
-    st.sampled_from(["Her Majesty's", "HM", "Home", "Office", "Police", "Kent", "of", "the", "and", "Agency", "x",
-                     "Hx", "H", "éKent", "Service", "for", "Wales", " ", "  ", "\t", "\n", ".", "-", "'"]),
+def _texts_of(words: list[str], max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(words), max_size=max_size).map(lambda chosen: " ".join(chosen))
+
+
+def _assert_same_as_plain_start(fast: re.Pattern[str], fast_start: str, plain_start: str, text: str) -> None:
+    """`fast` begins with `fast_start`, a rewrite of `plain_start`; with the plain start put back
+    the pattern must find the same matches in `text`."""
+    assert fast.pattern.startswith(fast_start)
+    plain = re.compile(plain_start + fast.pattern[len(fast_start):])
+    _assert_same_matches(fast, plain, text)
+
+
+NAME_TEXT = _texts_of(
+    ["Her Majesty's", "HM", "Home", "Office", "Police", "Kent", "of", "the", "and", "Agency", "x",
+     "Hx", "H", "éKent", "Service", "for", "Wales", " ", "  ", "\t", "\n", ".", "-", "'"],
     max_size=12,
-).map(lambda words: " ".join(words))
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -106,17 +118,14 @@ def test_agency_name_pattern_finds_what_its_boundary_form_finds(text: str) -> No
     it must find what the same pattern with `\\b` and the plain first word finds."""
     word = r"(?:Her Majesty['’]s|HM|[A-Z][\w'’\-]*[\w])"
     first_word = r"[A-Z](?<!\w.)(?:(?<=H)er Majesty['’]s|(?<=H)M|[\w'’\-]*[\w])"
-    fast = _agency_name_pattern()
-    assert fast.pattern.startswith(first_word)
-    plain = re.compile(r"\b" + word + fast.pattern[len(first_word):])
-    _assert_same_matches(fast, plain, text)
+    _assert_same_as_plain_start(_agency_name_pattern(), first_word, r"\b" + word, text)
 
 
-ACRONYM_TEXT = st.lists(
-    st.sampled_from(["SOCA", "xSOCA", "éNCA", "(", ")", "Serious", "Organised", "Crime", "Agency", "of", "the",
-                     "‘", "’", " ", "A&E", "Q"]),
+ACRONYM_TEXT = _texts_of(
+    ["SOCA", "xSOCA", "éNCA", "(", ")", "Serious", "Organised", "Crime", "Agency", "of", "the", "‘", "’", " ", "A&E",
+     "Q"],
     max_size=10,
-).map(lambda words: " ".join(words))
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -127,7 +136,4 @@ def test_short_then_long_acronym_pattern_finds_what_its_boundary_form_finds(text
     from extractor import acronyms
 
     short = r"(?P<short>[A-Z](?<!\w.)[A-Z&]{1,9})"
-    pattern = acronyms._SHORT_THEN_LONG.pattern
-    assert pattern.startswith(short)
-    plain = re.compile(r"\b(?P<short>[A-Z][A-Z&]{1,9})" + pattern[len(short):])
-    _assert_same_matches(acronyms._SHORT_THEN_LONG, plain, text)
+    _assert_same_as_plain_start(acronyms._SHORT_THEN_LONG, short, r"\b(?P<short>[A-Z][A-Z&]{1,9})", text)
