@@ -127,7 +127,7 @@ def generate_documents(seed: int) -> Iterator[str]:
 
 def repeat_documents(corpus: Path) -> Iterator[str]:
     """The texts of a JSON Lines corpus (a "text" field a line), over and over."""
-    texts = _texts(str(corpus))
+    texts = read_texts(corpus)
     if not texts:
         raise SystemExit(f"error: {corpus}: no documents")
     while True:
@@ -167,7 +167,8 @@ def _load(name: str):
     return spacy.load(name)
 
 
-def _texts(corpus: str) -> list[str]:
+def read_texts(corpus: str | Path) -> list[str]:
+    """The "text" field of each line of a JSON Lines corpus."""
     with open(corpus, encoding="utf-8") as handle:
         return [json.loads(line)["text"] for line in handle]
 
@@ -177,7 +178,7 @@ def _worker(spec: dict) -> dict:
     kind = spec["kind"]
     if kind == "pipe":
         nlp = _load(spec["pipeline"])
-        texts = _texts(spec["corpus"])
+        texts = read_texts(spec["corpus"])
         for _ in nlp.pipe(texts[:WARM_UP_DOCS], batch_size=spec["batch_size"]):
             pass
         passes = []
@@ -326,7 +327,7 @@ def profile_default(corpus: Path, batch_size: int) -> str:
     import extractor
 
     nlp = extractor.load("default")
-    texts = _texts(str(corpus))
+    texts = read_texts(corpus)
     words = sum(len(text.split()) for text in texts)
     start = time.perf_counter()
     docs = [nlp.make_doc(text) for text in texts]

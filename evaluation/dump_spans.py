@@ -35,25 +35,18 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATED_SEEDS = (0, 7)
 
 
-def _jsonl_texts(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)["text"]
-
-
 def iter_texts(shared: Path | None, generated: int) -> Iterator[str]:
     """The texts to dump, always in the same order."""
     for seed in GENERATED_SEEDS:
         yield from itertools.islice(bench_speed.generate_documents(seed), generated)
     for path in sorted((ROOT / "annotations").glob("*.jsonl")):
-        yield from _jsonl_texts(path)
+        yield from bench_speed.read_texts(path)
     for path in sorted((ROOT / "annotations" / "sample").glob("*.txt")):
         yield path.read_text(encoding="utf-8")
     if shared is None:
         return
     for path in sorted((shared / "gold").glob("*.jsonl")):
-        yield from _jsonl_texts(path)
+        yield from bench_speed.read_texts(path)
     for path in sorted((shared / "seeds").glob("*.txt")):
         yield path.read_text(encoding="utf-8")
     quantities = shared / "external" / "quantulum3" / "quantities.json"
