@@ -7,9 +7,11 @@ between them), sampled every 50 ms with psutil when it is installed. Words are
 whitespace-separated words of the texts, the same count for every tokenizer; the
 clock runs over `nlp.pipe` only, after loading and a warm-up, and a configuration whose
 passes take under a minute is run `--repeats` times (3) and its median pass kept, because
-these shared machines vary by a fifth from one pass to the next; except for the runs
-through the batch engine (`annotate_files`, reading and writing JSON Lines included)
-and the memory run (`extractor annotate` end to end, loading included).
+these shared machines vary by a fifth from one pass to the next. That holds for the runs
+through the batch engine too (`annotate_files`, reading and writing JSON Lines included,
+each pass overwriting the last one's output), whose 1- and 2-process ratio one pass each
+left to chance; only the memory run (`extractor annotate` end to end, loading included)
+is a single pass.
 
 The speed corpus is generated (dense with figures and names, as tables of written answers
 are), or with `--corpus FILE` the texts of a JSON Lines file, repeated until `--words`:
@@ -173,30 +175,48 @@ def read_texts(corpus: str | Path) -> list[str]:
         return [json.loads(line)["text"] for line in handle]
 
 
+def _median_pass(run_once, spec: dict) -> tuple[float, int]:
+    """The median seconds of up to `--repeats` passes of `run_once` (fewer once they add up to
+    `REPEAT_SECONDS`), and how many passes ran."""
+    passes: list[float] = []
+    while len(passes) < spec["repeats"] and sum(passes) < REPEAT_SECONDS:
+        passes.append(run_once())
+    return statistics.median(passes), len(passes)
+
+
 def _worker(spec: dict) -> dict:
-    """Run one configuration; return words, seconds and this process's peak memory."""
+    """Run one configuration; return words, seconds, passes and this process's peak memory."""
     kind = spec["kind"]
+    passes = 1
     if kind == "pipe":
         nlp = _load(spec["pipeline"])
         texts = read_texts(spec["corpus"])
         for _ in nlp.pipe(texts[:WARM_UP_DOCS], batch_size=spec["batch_size"]):
             pass
-        passes = []
-        while len(passes) < spec["repeats"] and sum(passes) < REPEAT_SECONDS:
+
+        def pipe_once() -> float:
             start = time.perf_counter()
             for _ in nlp.pipe(texts, batch_size=spec["batch_size"]):
                 pass
-            passes.append(time.perf_counter() - start)
-        seconds = statistics.median(passes)
+            return time.perf_counter() - start
+
+        seconds, passes = _median_pass(pipe_once, spec)
         words = sum(len(text.split()) for text in texts)
     elif kind == "annotate":
         from extractor.batch import annotate_files
 
         nlp = _load(spec["pipeline"])
-        summary = annotate_files(
-            [spec["corpus"]], spec["output"], nlp, batch_size=spec["batch_size"], n_process=spec["n_process"]
-        )
-        seconds, words = summary.seconds, summary.words
+        words = 0
+
+        def annotate_once() -> float:
+            nonlocal words
+            summary = annotate_files(
+                [spec["corpus"]], spec["output"], nlp, batch_size=spec["batch_size"], n_process=spec["n_process"]
+            )
+            words = summary.words
+            return summary.seconds
+
+        seconds, passes = _median_pass(annotate_once, spec)
     else:  # "cli": `extractor annotate` end to end, loading included
         from extractor.cli import app
 
@@ -210,8 +230,7 @@ def _worker(spec: dict) -> dict:
         words = spec["words"]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    result = {"seconds": seconds, "words": words, "own_peak": own, "children_peak": children}
-    return {**result, "passes": len(passes)} if kind == "pipe" else result
+    return {"seconds": seconds, "words": words, "passes": passes, "own_peak": own, "children_peak": children}
 
 
 # ---- the parent side ---------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def test_the_benchmark_reports_each_configuration_and_the_targets(tmp_path):
         words_per_second = rows[name].split("|")[4].strip().replace(",", "")
         assert float(words_per_second) > 0, rows[name]
     assert "median of 2 passes" in rows["default pipeline"]
+    assert "median of 2 passes" in rows["extractor annotate, default, 2 processes"]
     assert "not installed" in rows["no_such_pipeline_installed"]
     assert any(name.startswith("memory: extractor annotate") for name in rows)
     assert "- default vs bare tokenizer:" in table and "target >= 25%" in table
