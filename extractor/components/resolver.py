@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.attributes import infer_attrs
+from extractor.components.base import BatchedComponent
 from extractor.labels import CONTAINER_LABELS, LABELS, SPANS_KEY
 from extractor.spans import forget_doc_text, has_attrs, register_extensions, set_attrs
 
@@ -46,7 +47,7 @@ class _Candidate(NamedTuple):
     span: Span
 
 
-class ExtractionResolver:
+class ExtractionResolver(BatchedComponent):
     def __init__(
         self,
         name: str,
