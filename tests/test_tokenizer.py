@@ -9,6 +9,7 @@ import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.tokenizer import Tokenizer
 
 from extractor.spans import _TEXTS, doc_text
 from extractor.tokenizer import TextKeepingTokenizer
@@ -65,3 +66,52 @@ def test_a_pickled_tokenizer_is_the_same_tokenizer(nlp):
     doc = copy("£11.75m.")
     assert [token.text for token in doc] == ["£", "11.75", "m", "."]
     assert doc_text(doc) == "£11.75m."
+
+
+def _with_every_exception(tokenizer: TextKeepingTokenizer) -> Tokenizer:
+    """spaCy's own tokenizer with the same patterns and exceptions, plus English's whitespace ones."""
+    whitespace = {text: tokens for text, tokens in spacy.blank("en").tokenizer.rules.items() if not text.strip()}
+    return Tokenizer(
+        tokenizer.vocab,
+        rules={**tokenizer.rules, **whitespace},
+        prefix_search=tokenizer.prefix_search,
+        suffix_search=tokenizer.suffix_search,
+        infix_finditer=tokenizer.infix_finditer,
+        token_match=tokenizer.token_match,
+        url_match=tokenizer.url_match,
+    )
+
+
+def _tokens(doc) -> list[tuple[str, str, str, str]]:
+    return [(token.text, token.whitespace_, token.norm_, token.shape_) for token in doc]
+
+
+def test_the_exceptions_that_spell_whitespace_as_itself_are_dropped(nlp):
+    rules = nlp.tokenizer.rules
+    assert not {"\n", "\t", " "} & set(rules)
+    assert "\xa0" in rules, "an exception for whitespace that sets more than its text stays"
+    assert "can't" in rules and "e.g." in rules
+
+
+def test_a_saved_tokenizer_with_whitespace_exceptions_loads_without_them(nlp):
+    data = _with_every_exception(nlp.tokenizer).to_bytes()
+    loaded = TextKeepingTokenizer(nlp.vocab).from_bytes(data)
+    assert "\n" not in loaded.rules and "can't" in loaded.rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(["Mr. Hoban", "can't", "e.g.", "£4.2m", "2006-07", "(SOCA)", "“cannabis”", "Act", "x"]),
+            st.sampled_from([" ", "\n", "\t", "  ", " \n ", "\n\n", "\xa0", "\t\n", " \xa0 ", ""]),
+        ),
+        max_size=10,
+    )
+)
+def test_dropping_them_changes_no_token(nlp, parts):
+    """The same tokens as spaCy's tokenizer with every exception, twice over so the cache is read too."""
+    text = "".join(word + gap for word, gap in parts)
+    reference = _with_every_exception(nlp.tokenizer)
+    for _ in range(2):
+        assert _tokens(nlp.tokenizer(text)) == _tokens(reference(text))
