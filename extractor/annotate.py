@@ -18,9 +18,12 @@ from extractor.spans import get_attrs
 
 
 def doc_to_record(doc: Doc, record: DocRecord, spans_key: str = SPANS_KEY) -> DocRecord:
-    """The predicted record for `record`'s text: same id, text and meta, new spans."""
+    """The predicted record for `record`'s text (the text `doc` was made from): same id, text and
+    meta, new spans. Each span's text is cut from that text at the span's offsets, which is what
+    `span.text` gives after joining the span's tokens again."""
+    text = record.text
     spans = [
-        SpanRecord(span.start_char, span.end_char, span.label_, span.text, get_attrs(span))
+        SpanRecord(span.start_char, span.end_char, span.label_, text[span.start_char : span.end_char], get_attrs(span))
         for span in (doc.spans[spans_key] if spans_key in doc.spans else doc.ents)
     ]
     return DocRecord(id=record.id, text=record.text, spans=spans, meta=dict(record.meta))
