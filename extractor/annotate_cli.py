@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from extractor.limits import DEFAULT_MAX_CHARS
 from extractor.records import RecordError
 
 
@@ -87,7 +88,7 @@ def annotate_command(
     max_chars: Annotated[
         int,
         typer.Option("--max-chars", min=1, help="Longest document annotated, in characters; longer ones fail."),
-    ] = 20_000_000,
+    ] = DEFAULT_MAX_CHARS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors; no progress bar.")] = False,
 ) -> None:
     """Annotate documents and write one gold-format record per document to OUTPUT.

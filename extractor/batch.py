@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from extractor.engines import EngineError
 from extractor.inputs import DEFAULT_FIELDS, Fields, InputError, Located, count_documents, iter_inputs
+from extractor.limits import DEFAULT_MAX_CHARS
 from extractor.outputs import (
     JsonlFileSink,
     PartsSink,
@@ -36,7 +37,6 @@ from extractor.outputs import (
     prepare_jsonl_file,
     prepare_parts,
 )
-from extractor.pipeline import DEFAULT_MAX_CHARS
 from extractor.records import DocRecord, RecordError
 
 ENGINES = ("local", "dask")

@@ -25,6 +25,7 @@ from extractor.components import (  # noqa: F401
     operations,
     resolver,
 )
+from extractor.limits import DEFAULT_MAX_CHARS
 from extractor.safety import check_pipeline_dir
 from extractor.spans import register_extensions
 
@@ -37,8 +38,6 @@ DEFAULT_COMPONENTS: tuple[str, ...] = (
     "extraction_resolver",
 )
 PIPELINE_NAMES = ("default", "rules")
-# The longest document annotated by default: a whole statute or a year of answers fits.
-DEFAULT_MAX_CHARS = 20_000_000
 
 
 def build_default() -> Language:
