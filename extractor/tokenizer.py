@@ -1,4 +1,4 @@
-"""The project's tokenizer: spaCy's English rules plus the splits the taggers need.
+r"""The project's tokenizer: spaCy's English rules plus the splits the taggers need.
 
 Spans must sit on token boundaries, and the taggers' offsets must never move.
 Hansard and legislation.gov.uk text glues tokens together ("£11.75m",
@@ -8,13 +8,14 @@ capitalised word, and at double quotation marks inside a word. Exceptions
 that keep a full stop on a word ("Ore.", "m.", "B.") are dropped: in this text
 "Operation Ore." and "£11.75m." are a name or figure followed by a full stop.
 
-The exceptions that spell a run of whitespace as itself ("\n", "\t", " ",
-"\xa0") are dropped too, for speed: they give the same token the tokenizer
-makes without them, but spaCy (3.8) stops caching a document's chunks after its
-first exception (spaCy issue #13950), so one line break early in a document made
-the rest of it be split by the affix patterns again, word by word. Without them
-tokenizing the benchmark corpus is about twenty times faster once its words are
-cached; `tests/test_tokenizer.py` checks the tokens are the same.
+The exceptions that spell a run of whitespace as itself ("\n", "\t", " ") are
+dropped too, for speed: they give the same token the tokenizer makes without
+them, but spaCy (3.8) stops caching a document's chunks after its first
+exception (spaCy issue #13950), so one line break early in a document made the
+rest of it be split by the affix patterns again, chunk by chunk. Without them
+tokenizing the benchmark corpus is about twenty times faster once its chunks are
+cached; `tests/test_tokenizer.py` checks the tokens are the same. "\xa0" stays:
+its exception also sets a norm, which trained models read.
 """
 
 from __future__ import annotations
