@@ -176,15 +176,6 @@ def read_texts(corpus: str | Path) -> list[str]:
         return [json.loads(line)["text"] for line in handle]
 
 
-def _median_pass(run_once, spec: dict) -> tuple[float, int]:
-    """The median seconds of up to `--repeats` passes of `run_once` (fewer once they add up to
-    `REPEAT_SECONDS`), and how many passes ran."""
-    passes: list[float] = []
-    while len(passes) < spec["repeats"] and sum(passes) < REPEAT_SECONDS:
-        passes.append(run_once())
-    return statistics.median(passes), len(passes)
-
-
 def _worker(spec: dict) -> dict:
     """Run one configuration; return words, seconds, passes and this process's peak memory."""
     kind = spec["kind"]
@@ -194,30 +185,22 @@ def _worker(spec: dict) -> dict:
         texts = read_texts(spec["corpus"])
         for _ in nlp.pipe(texts[:WARM_UP_DOCS], batch_size=spec["batch_size"]):
             pass
-
-        def pipe_once() -> float:
+        times: list[float] = []
+        while len(times) < spec["repeats"] and sum(times) < REPEAT_SECONDS:
             start = time.perf_counter()
             for _ in nlp.pipe(texts, batch_size=spec["batch_size"]):
                 pass
-            return time.perf_counter() - start
-
-        seconds, passes = _median_pass(pipe_once, spec)
+            times.append(time.perf_counter() - start)
+        seconds, passes = statistics.median(times), len(times)
         words = sum(len(text.split()) for text in texts)
-    elif kind == "annotate":
+    elif kind == "annotate":  # one pass; `run_in_turn` runs the passes
         from extractor.batch import annotate_files
 
         nlp = _load(spec["pipeline"])
-        words = 0
-
-        def annotate_once() -> float:
-            nonlocal words
-            summary = annotate_files(
-                [spec["corpus"]], spec["output"], nlp, batch_size=spec["batch_size"], n_process=spec["n_process"]
-            )
-            words = summary.words
-            return summary.seconds
-
-        seconds, passes = _median_pass(annotate_once, spec)
+        summary = annotate_files(
+            [spec["corpus"]], spec["output"], nlp, batch_size=spec["batch_size"], n_process=spec["n_process"]
+        )
+        seconds, words = summary.seconds, summary.words
     else:  # "cli": `extractor annotate` end to end, loading included
         from extractor.cli import app
 
@@ -323,7 +306,7 @@ def run_in_turn(configurations: list[tuple[str, dict]], rounds: int) -> dict[str
     ):
         for name, spec in configurations:
             print(f"running: {name} (pass {len(passes[name]) + 1})", file=sys.stderr)
-            passes[name].append(run_configuration(name, {**spec, "repeats": 1}))
+            passes[name].append(run_configuration(name, spec))
     rows = {}
     for name, done in passes.items():
         failed = [row for row in done if not row.seconds]
