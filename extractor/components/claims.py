@@ -19,7 +19,6 @@ obeying it; `find` keeps the candidates no filter rejected.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -28,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.components.base import Match, RuleTagger
+from extractor.intervals import Intervals
 from extractor.knowledge import load_data
 from extractor.labels import NUMERIC_CLAIM
 from extractor.numbers import APPROXIMATORS, NUMBER_WORDS, parse_quantity
@@ -275,16 +275,11 @@ def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
         others += [(m.start(), m.start("quantity"), m.end(), m) for m in _HALF.finditer(text)]
     elif not ranges:
         return others  # already in order, and nothing covers them
-    # The ranges are in order and do not overlap, so the one that may cover a quantity is the last
-    # to start at or before it.
-    range_starts = [start for start, _, _, _ in ranges]
-    range_ends = [end for _, _, end, _ in ranges]
-
-    def covered(quantity_start: int) -> bool:
-        index = bisect.bisect_right(range_starts, quantity_start) - 1
-        return index >= 0 and quantity_start < range_ends[index]
-
-    found = ranges + [candidate for candidate in others if not covered(candidate[1])]
+    covered = Intervals()  # the ranges never overlap each other, so each is added
+    for start, _, end, _ in ranges:
+        covered.add(start, end)
+    # A quantity inside a range is one whose first character a range overlaps.
+    found = ranges + [candidate for candidate in others if not covered.overlaps(candidate[1], candidate[1] + 1)]
     return sorted(found, key=lambda candidate: candidate[0])
 
 

@@ -17,7 +17,6 @@ get them from `extractor.attributes`.
 
 from __future__ import annotations
 
-import bisect
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -25,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.attributes import infer_attrs
 from extractor.components.base import BatchedComponent
+from extractor.intervals import Intervals
 from extractor.labels import CONTAINER_LABELS, LABELS, SPANS_KEY
 from extractor.spans import forget_doc_text, has_attrs, register_extensions, set_attrs
 
@@ -81,7 +81,7 @@ class ExtractionResolver(BatchedComponent):
         ]
         # Accepted spans of one layer (containers, or the rest) never overlap each other, so a
         # sorted list of their offsets answers "does this overlap one?" by bisection.
-        layers: dict[bool, _Intervals] = {True: _Intervals(), False: _Intervals()}
+        layers: dict[bool, Intervals] = {True: Intervals(), False: Intervals()}
         chosen: list[_Candidate] = []
         for candidate in sorted(candidates, key=self._rank):
             if layers[candidate.label in CONTAINER_LABELS].add(candidate.start, candidate.end):
@@ -100,29 +100,6 @@ class ExtractionResolver(BatchedComponent):
         doc.set_ents(sorted(inner + containers, key=lambda s: s.start_char))
         forget_doc_text(doc)
         return doc
-
-
-class _Intervals:
-    """Non-overlapping character ranges, kept sorted, with logarithmic overlap checks."""
-
-    def __init__(self) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-
-    def overlaps(self, start: int, end: int) -> bool:
-        index = bisect.bisect_right(self._starts, start)
-        before = index > 0 and self._ends[index - 1] > start
-        after = index < len(self._starts) and self._starts[index] < end
-        return before or after
-
-    def add(self, start: int, end: int) -> bool:
-        """Add the range unless it overlaps one already there; say whether it was added."""
-        if self.overlaps(start, end):
-            return False
-        index = bisect.bisect_right(self._starts, start)
-        self._starts.insert(index, start)
-        self._ends.insert(index, end)
-        return True
 
 
 @Language.factory(
